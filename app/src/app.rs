@@ -1,0 +1,65 @@
+//! The document shell and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::components::session::provide_session;
+use crate::i18n::I18nContextProvider;
+use crate::pages::{home, ledger, login, not_found, profile, users};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.ico" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/aftermarket-ledger.css" />
+        <Title formatter=|text: String| if text.is_empty() { "Aftermarket Ledger".to_string() } else { format!("{text} · Aftermarket Ledger") } />
+        <I18nContextProvider>
+            <Router>
+                <Session>
+                    <Layout>
+                        <Routes fallback=not_found::NotFound>
+                            <Route path=path!("/login") view=login::LoginPage />
+                            <Route path=path!("/") view=home::HomePage />
+                            <Route path=path!("/me") view=profile::ProfilePage />
+                            <Route path=path!("/admin/users") view=users::UsersPage />
+                            <Route path=path!("/admin/users/new") view=users::NewUserPage />
+                            <Route path=path!("/admin/users/:id/password") view=users::ResetPasswordPage />
+                            <Route path=path!("/admin/ledger") view=ledger::LedgerPage />
+                        </Routes>
+                    </Layout>
+                </Session>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Provides the session (the signed-in user and the sign-in/out actions).
+#[component]
+fn Session(children: Children) -> impl IntoView {
+    provide_session();
+    children()
+}

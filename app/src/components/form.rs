@@ -1,0 +1,34 @@
+//! Form helpers: the server's field errors shown beside the field.
+
+use leptos::prelude::*;
+
+use crate::model::AppError;
+
+/// The message for `field` from the last result of an action, if any.
+#[component]
+pub fn FieldError<T: Send + Sync + Clone + 'static>(
+    result: Signal<Option<Result<T, AppError>>>,
+    field: &'static str,
+) -> impl IntoView {
+    let message = move || result.get().and_then(Result::err).and_then(|err| err.field_message(field));
+    view! {
+        <Show when=move || message().is_some()>
+            <p class="field-error" id=format!("{field}-error") role="alert">{message}</p>
+        </Show>
+    }
+}
+
+/// An error that belongs to no field (wrong password, no access…).
+#[component]
+pub fn FormError<T: Send + Sync + Clone + 'static>(result: Signal<Option<Result<T, AppError>>>) -> impl IntoView {
+    let message = move || match result.get() {
+        Some(Err(err)) if err.fields().is_empty() => Some(err.to_string()),
+        Some(Err(err)) => Some(err.to_string()),
+        _ => None,
+    };
+    view! {
+        <Show when=move || message().is_some()>
+            <div class="alert alert-error" role="alert">{message}</div>
+        </Show>
+    }
+}

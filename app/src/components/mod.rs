@@ -1,0 +1,7 @@
+//! Reusable UI pieces. They render and collect input; rules live in services.
+
+pub mod form;
+pub mod guard;
+pub mod layout;
+pub mod session;
+pub mod time;

@@ -1,0 +1,23 @@
+//! Aftermarket Ledger's app crate: shared model, server-side domain, server
+//! functions and the Leptos UI.
+#![recursion_limit = "512"]
+
+leptos_i18n::load_locales!();
+
+pub mod api;
+mod app;
+pub mod components;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use app::{App, shell};
+
+/// The browser's entry point: hydrate the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

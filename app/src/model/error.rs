@@ -1,0 +1,242 @@
+//! The one error type of the application (DESIGN.md §6).
+//!
+//! It crosses into server functions as a typed error the UI shows beside the
+//! field, and into REST as `{"error":{"code","message","fields"}}`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Field name → a sentence a dealer understands.
+pub type Fields = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("{message}")]
+    Validation { message: String, fields: Fields },
+    #[error("Please sign in.")]
+    Unauthenticated,
+    /// Sign-in failed; the same answer whether the email exists or not.
+    #[error("The email or password is not correct.")]
+    InvalidCredentials,
+    #[error("You do not have permission to do this.")]
+    Forbidden,
+    #[error("Not found.")]
+    NotFound,
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("Too many attempts. Try again in {} minutes.", retry_after_secs.div_ceil(60))]
+    RateLimited { retry_after_secs: u64 },
+    #[error("{message}")]
+    BadRequest { message: String },
+    #[error("The request is larger than the server accepts.")]
+    PayloadTooLarge,
+    #[error("The server could not be reached: {message}")]
+    Unavailable { message: String },
+    #[error("Something went wrong on our side. Quote error id {id} to support.")]
+    Internal { id: String },
+}
+
+impl AppError {
+    /// A validation error on one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut fields = Fields::new();
+        fields.insert(field.to_string(), message.into());
+        Self::Validation { message: "Please correct the marked fields.".into(), fields }
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict { message: message.into() }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::BadRequest { message: message.into() }
+    }
+
+    /// The HTTP status this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Validation { .. } => 422,
+            Self::Unauthenticated | Self::InvalidCredentials => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict { .. } => 409,
+            Self::RateLimited { .. } => 429,
+            Self::BadRequest { .. } => 400,
+            Self::PayloadTooLarge => 413,
+            Self::Unavailable { .. } => 503,
+            Self::Internal { .. } => 500,
+        }
+    }
+
+    /// The stable machine-readable code of the REST error body.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Validation { .. } => "validation",
+            Self::Unauthenticated | Self::InvalidCredentials => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Conflict { .. } => "conflict",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::BadRequest { .. } => "bad_request",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::Unavailable { .. } => "unavailable",
+            Self::Internal { .. } => "internal",
+        }
+    }
+
+    /// The message for one field, if this is a validation error naming it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation { fields, .. } => fields.get(field).cloned(),
+            _ => None,
+        }
+    }
+
+    /// The field-level messages of a validation error (empty otherwise).
+    pub fn fields(&self) -> Fields {
+        match self {
+            Self::Validation { fields, .. } => fields.clone(),
+            _ => Fields::new(),
+        }
+    }
+}
+
+/// Collects field errors; `finish` turns them into one `Validation` error.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Fields);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records the error of a check, keeping the first message per field.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.add(field, message);
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.entry(field.to_string()).or_insert_with(|| message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded.
+    ///
+    /// # Errors
+    /// A `Validation` error naming every recorded field.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation { message: "Please correct the marked fields.".into(), fields: self.0 })
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match value {
+            E::Request(message) | E::Response(message) => Self::Unavailable { message },
+            other => Self::BadRequest { message: other.to_string() },
+        }
+    }
+}
+
+/// The REST error body: `{"error":{"code","message","fields"}}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: Fields,
+}
+
+impl From<&AppError> for ErrorBody {
+    fn from(err: &AppError) -> Self {
+        Self { error: ErrorDetail { code: err.code().to_string(), message: err.to_string(), fields: err.fields() } }
+    }
+}
+
+impl fmt::Display for ErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error.code, self.error.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_maps_to_its_status_and_code() {
+        let cases = [
+            (AppError::field("email", "bad"), 422, "validation"),
+            (AppError::Unauthenticated, 401, "unauthenticated"),
+            (AppError::InvalidCredentials, 401, "unauthenticated"),
+            (AppError::Forbidden, 403, "forbidden"),
+            (AppError::NotFound, 404, "not_found"),
+            (AppError::conflict("taken"), 409, "conflict"),
+            (AppError::RateLimited { retry_after_secs: 61 }, 429, "rate_limited"),
+            (AppError::bad_request("x"), 400, "bad_request"),
+            (AppError::PayloadTooLarge, 413, "payload_too_large"),
+            (AppError::Internal { id: "abc".into() }, 500, "internal"),
+        ];
+        for (err, status, code) in cases {
+            assert_eq!(err.status(), status, "{err:?}");
+            assert_eq!(err.code(), code, "{err:?}");
+        }
+    }
+
+    #[test]
+    fn the_error_body_names_each_bad_field() {
+        let mut errors = FieldErrors::new();
+        errors.add("email", "must be an email address");
+        errors.add("email", "second message is ignored");
+        errors.add("password", "too short");
+        let err = errors.finish().expect_err("two fields were recorded");
+        let body = serde_json::to_value(ErrorBody::from(&err)).expect("serializes");
+        assert_eq!(body["error"]["code"], "validation");
+        assert_eq!(body["error"]["fields"]["email"], "must be an email address");
+        assert_eq!(body["error"]["fields"]["password"], "too short");
+    }
+
+    #[test]
+    fn an_internal_error_shows_only_its_id() {
+        let err = AppError::Internal { id: "7f3a".into() };
+        assert_eq!(err.to_string(), "Something went wrong on our side. Quote error id 7f3a to support.");
+    }
+
+    #[test]
+    fn rate_limited_rounds_minutes_up() {
+        assert!(AppError::RateLimited { retry_after_secs: 61 }.to_string().contains("2 minutes"));
+    }
+
+    #[test]
+    fn errors_round_trip_through_the_server_function_encoding() {
+        let err = AppError::field("password", "too short");
+        let json = serde_json::to_string(&err).expect("serializes");
+        assert_eq!(serde_json::from_str::<AppError>(&json).expect("parses"), err);
+    }
+}

@@ -1,0 +1,12 @@
+//! Types shared by the server and the browser: DTOs, enums and validation.
+//! Everything here compiles to wasm, so the browser validates with the same code.
+
+pub mod error;
+pub mod ledger;
+pub mod role;
+pub mod time;
+pub mod user;
+pub mod validate;
+
+pub use error::{AppError, FieldErrors};
+pub use role::Role;

@@ -1,0 +1,61 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::guard::RequireRole;
+use crate::components::layout::role_label;
+use crate::components::session::use_session;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::Role;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <RequireRole>
+            <Home />
+        </RequireRole>
+    }
+}
+
+#[component]
+fn Home() -> impl IntoView {
+    let session = use_session();
+    let i18n = use_i18n();
+    let Some(user) = session.current() else {
+        return ().into_any();
+    };
+    let role = user.role;
+    let org = user.dealer_name.clone().or(user.oem_name.clone()).unwrap_or_else(|| "—".into());
+    let name = user.display_name.clone();
+    let intro = move || match role {
+        Role::Dealer => t!(i18n, home_dealer_intro).into_any(),
+        Role::ServiceManager => t!(i18n, home_manager_intro).into_any(),
+        Role::Admin => t!(i18n, home_admin_intro).into_any(),
+    };
+    let next = move || match role {
+        Role::Dealer => t!(i18n, home_dealer_next).into_any(),
+        Role::ServiceManager => t!(i18n, home_manager_next).into_any(),
+        Role::Admin => view! {
+            <p>{t!(i18n, home_admin_next)}</p>
+            <p class="actions">
+                <a class="btn btn-primary" href="/admin/users/new">{t!(i18n, users_new)}</a>
+                <a class="btn" href="/admin/ledger">{t!(i18n, ledger_verify)}</a>
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        <Title text=move || t_string!(i18n, nav_home).to_string() />
+        <section class="page">
+            <h1>{t!(i18n, home_welcome, name = name.clone())}</h1>
+            <p class="lead">{intro}</p>
+            <dl class="facts">
+                <div><dt>{t!(i18n, home_signed_in_as)}</dt><dd>{user.email.clone()} " · " {role_label(role)}</dd></div>
+                <div><dt>{t!(i18n, home_organisation)}</dt><dd>{org}</dd></div>
+                <div><dt>{t!(i18n, home_time_zone)}</dt><dd>{user.time_zone.clone()}</dd></div>
+            </dl>
+            <h2>{t!(i18n, home_next_steps)}</h2>
+            <div>{next}</div>
+        </section>
+    }
+    .into_any()
+}

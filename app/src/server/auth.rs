@@ -1,0 +1,415 @@
+//! Who is asking: passwords (argon2id), sign-in with throttling, browser
+//! sessions and API tokens, all kept in the database.
+
+use std::sync::LazyLock;
+
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::entities::{api_token, login_failure, session, user};
+use super::ledger::{Change, LedgerTx};
+use crate::model::{AppError, Role, validate};
+
+/// Sessions end after this long without a request…
+pub const SESSION_IDLE: Duration = Duration::hours(8);
+/// …and at the latest this long after sign-in.
+pub const SESSION_ABSOLUTE: Duration = Duration::hours(24);
+/// API tokens for integrations live this long unless revoked.
+pub const API_TOKEN_LIFETIME: Duration = Duration::days(30);
+/// Failures per email within `THROTTLE_WINDOW` before sign-in answers 429.
+pub const THROTTLE_FAILURES: u64 = 5;
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+/// `last_seen_at` is written at most this often per session.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+/// The signed-in person a service acts for. Every service checks role and
+/// scope against it (DESIGN.md §2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Role,
+    pub dealer_id: Option<i64>,
+    pub oem_id: Option<i64>,
+    pub credential: Credential,
+}
+
+/// How the actor proved who they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    Session(i64),
+    ApiToken(i64),
+}
+
+impl Actor {
+    /// # Errors
+    /// `Forbidden` unless the actor has `role`.
+    pub fn require(&self, role: Role) -> Result<(), AppError> {
+        if self.role == role { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    fn from_user(user: &user::Model, credential: Credential) -> Option<Self> {
+        let role = user.role.parse().ok()?;
+        Some(Self { user_id: user.id, role, dealer_id: user.dealer_id, oem_id: user.oem_id, credential })
+    }
+}
+
+fn argon2() -> Argon2<'static> {
+    // OWASP: argon2id, m = 19 MiB, t = 2, p = 1.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password with argon2id on the blocking pool.
+///
+/// # Errors
+/// `Internal` when hashing fails.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        argon2().hash_password(password.as_bytes()).map(|hash: PasswordHash| hash.to_string())
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("hashing task failed: {e}"))?
+    .map_err(|e| anyhow::anyhow!("argon2 hashing failed: {e}").into())
+}
+
+/// A valid hash of nothing anyone types, verified for unknown emails so a
+/// wrong email takes as long as a wrong password.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    argon2()
+        .hash_password(b"no user has this password, it only burns time")
+        .map(|hash: PasswordHash| hash.to_string())
+        .unwrap_or_default()
+});
+
+/// Checks `password` against a stored PHC hash (or the dummy when `None`).
+/// Returns `false` for `None` after spending the same time.
+///
+/// # Errors
+/// `Internal` when the blocking task fails.
+pub async fn verify_password(stored: Option<String>, password: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let known = stored.is_some();
+        let hash = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+        let matches = argon2().verify_password(password.as_bytes(), hash.as_str()).is_ok();
+        known && matches
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("verification task failed: {e}").into())
+}
+
+/// A fresh 256-bit token, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What the database keeps of a token: its SHA-256, hex.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// What a sign-in hands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issue {
+    BrowserSession,
+    ApiToken,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: user::Model,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Signs a person in. Wrong email and wrong password give the identical
+/// error; after `THROTTLE_FAILURES` failures for an email within
+/// `THROTTLE_WINDOW` every attempt answers `RateLimited` until the window
+/// passes, whatever the password.
+///
+/// # Errors
+/// `Validation` for empty fields, `InvalidCredentials`, `RateLimited`.
+#[tracing::instrument(skip(db, password))]
+pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str, issue: Issue) -> Result<SignedIn, AppError> {
+    let email = email.trim().to_lowercase();
+    let mut errors = crate::model::FieldErrors::new();
+    if email.is_empty() {
+        errors.add("email", "is required");
+    }
+    if password.is_empty() {
+        errors.add("password", "is required");
+    }
+    errors.finish()?;
+
+    let now = Utc::now();
+    if let Some(retry_after_secs) = throttled(db, &email, now).await? {
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
+
+    let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
+    let stored = found.as_ref().map(|u| u.password_hash.clone());
+    let password_ok = verify_password(stored, password.to_string()).await?;
+    let user = match found {
+        Some(user) if password_ok && user.active => user,
+        other => {
+            record_failure(db, &email, other.as_ref(), now).await?;
+            return Err(AppError::InvalidCredentials);
+        }
+    };
+
+    login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(email.as_str())).exec(db).await?;
+    let token = new_token();
+    let hash = token_hash(&token);
+    let mut tx = LedgerTx::begin(db, Some(user.id)).await?;
+    let (entity, id, expires_at) = match issue {
+        Issue::BrowserSession => {
+            let expires_at = now + SESSION_ABSOLUTE;
+            let row = session::ActiveModel {
+                token_hash: Set(hash),
+                user_id: Set(user.id),
+                created_at: Set(now),
+                expires_at: Set(expires_at),
+                last_seen_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*tx)
+            .await?;
+            ("session", row.id, expires_at)
+        }
+        Issue::ApiToken => {
+            let expires_at = now + API_TOKEN_LIFETIME;
+            let row = api_token::ActiveModel {
+                user_id: Set(user.id),
+                name: Set("api login".into()),
+                token_hash: Set(hash),
+                created_at: Set(now),
+                expires_at: Set(expires_at),
+                last_used_at: Set(None),
+                revoked_at: Set(None),
+                ..Default::default()
+            }
+            .insert(&*tx)
+            .await?;
+            ("api_token", row.id, expires_at)
+        }
+    };
+    let action = if entity == "session" { "session.created" } else { "api_token.created" };
+    tx.record(
+        Change::new(entity, id, action, json!({"user_id": user.id, "expires_at": expires_at}))
+            .scoped(user.dealer_id, user.oem_id),
+    )
+    .await?;
+    let user = if user.locked_until.is_some() {
+        let mut active: user::ActiveModel = user.into();
+        active.locked_until = Set(None);
+        active.update(&*tx).await?
+    } else {
+        user
+    };
+    tx.commit().await?;
+    Ok(SignedIn { user, token, expires_at })
+}
+
+/// Seconds until `email` may try again, when it is throttled now.
+async fn throttled(db: &DatabaseConnection, email: &str, now: DateTime<Utc>) -> Result<Option<u64>, AppError> {
+    let recent = login_failure::Entity::find()
+        .filter(login_failure::Column::Email.eq(email))
+        .filter(login_failure::Column::At.gt(now - THROTTLE_WINDOW))
+        .order_by_desc(login_failure::Column::At)
+        .limit(THROTTLE_FAILURES)
+        .all(db)
+        .await?;
+    if (recent.len() as u64) < THROTTLE_FAILURES {
+        return Ok(None);
+    }
+    let oldest = recent.last().map_or(now, |f| f.at);
+    let wait = (oldest + THROTTLE_WINDOW - now).num_seconds().max(1);
+    Ok(Some(wait.unsigned_abs()))
+}
+
+/// Counts a failure for the email. For an existing user the failure (and a
+/// lock, when it is the one that trips the throttle) goes into the ledger.
+async fn record_failure(
+    db: &DatabaseConnection,
+    email: &str,
+    user: Option<&user::Model>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let Some(user) = user else {
+        // Unknown email: only the throttle counter, there is no entity to record.
+        login_failure::ActiveModel { email: Set(email.to_string()), at: Set(now), ..Default::default() }
+            .insert(db)
+            .await?;
+        return Ok(());
+    };
+    let mut tx = LedgerTx::begin(db, None).await?;
+    login_failure::ActiveModel { email: Set(email.to_string()), at: Set(now), ..Default::default() }
+        .insert(&*tx)
+        .await?;
+    let failures = login_failure::Entity::find()
+        .filter(login_failure::Column::Email.eq(email))
+        .filter(login_failure::Column::At.gt(now - THROTTLE_WINDOW))
+        .count(&*tx)
+        .await?;
+    let scope = (user.dealer_id, user.oem_id);
+    tx.record(
+        Change::new("user", user.id, "user.login_failed", json!({"failures_in_window": failures}))
+            .scoped(scope.0, scope.1),
+    )
+    .await?;
+    if failures == THROTTLE_FAILURES {
+        let until = now + THROTTLE_WINDOW;
+        let mut active: user::ActiveModel = user.clone().into();
+        active.locked_until = Set(Some(until));
+        active.update(&*tx).await?;
+        tx.record(Change::new("user", user.id, "user.locked", json!({"until": until})).scoped(scope.0, scope.1))
+            .await?;
+    }
+    tx.commit().await
+}
+
+/// The actor behind a browser session cookie, if the session is alive.
+///
+/// # Errors
+/// When the database is unavailable.
+pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Option<Actor>, AppError> {
+    let now = Utc::now();
+    let Some(row) = session::Entity::find().filter(session::Column::TokenHash.eq(token_hash(token))).one(db).await?
+    else {
+        return Ok(None);
+    };
+    if row.expires_at <= now || row.last_seen_at + SESSION_IDLE <= now {
+        session::Entity::delete_by_id(row.id).exec(db).await?;
+        return Ok(None);
+    }
+    let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    if row.last_seen_at + TOUCH_EVERY <= now {
+        // Operational bookkeeping, not a change of the record: no ledger entry.
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .filter(session::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(Actor::from_user(&user, Credential::Session(row.id)))
+}
+
+/// The actor behind a bearer token, if it is valid.
+///
+/// # Errors
+/// When the database is unavailable.
+pub async fn resolve_api_token(db: &DatabaseConnection, token: &str) -> Result<Option<Actor>, AppError> {
+    let now = Utc::now();
+    let Some(row) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(token))).one(db).await?
+    else {
+        return Ok(None);
+    };
+    if row.revoked_at.is_some() || row.expires_at <= now {
+        return Ok(None);
+    }
+    let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await?.filter(|u| u.active) else {
+        return Ok(None);
+    };
+    if row.last_used_at.is_none_or(|at| at + TOUCH_EVERY <= now) {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, sea_orm::sea_query::Expr::value(Some(now)))
+            .filter(api_token::Column::Id.eq(row.id))
+            .exec(db)
+            .await?;
+    }
+    Ok(Actor::from_user(&user, Credential::ApiToken(row.id)))
+}
+
+/// Ends the actor's session (deleted) or revokes the API token they used.
+///
+/// # Errors
+/// When the database is unavailable.
+pub async fn sign_out(db: &DatabaseConnection, actor: &Actor) -> Result<(), AppError> {
+    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
+    let change = match actor.credential {
+        Credential::Session(id) => {
+            session::Entity::delete_by_id(id).exec(&*tx).await?;
+            Change::new("session", id, "session.ended", json!({"user_id": actor.user_id}))
+        }
+        Credential::ApiToken(id) => {
+            api_token::Entity::update_many()
+                .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Some(Utc::now())))
+                .filter(api_token::Column::Id.eq(id))
+                .exec(&*tx)
+                .await?;
+            Change::new("api_token", id, "api_token.revoked", json!({"user_id": actor.user_id}))
+        }
+    };
+    tx.record(change.scoped(actor.dealer_id, actor.oem_id)).await?;
+    tx.commit().await
+}
+
+/// Ends every session and API token of a user (deactivation, password
+/// reset), except the session `keep`. Runs inside the caller's transaction.
+///
+/// # Errors
+/// When the database is unavailable.
+pub async fn end_all_sessions(tx: &LedgerTx, user_id: i64, keep: Option<Credential>) -> Result<(), AppError> {
+    let mut sessions = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(Credential::Session(id)) = keep {
+        sessions = sessions.filter(session::Column::Id.ne(id));
+    }
+    sessions.exec(&**tx).await?;
+    let mut tokens = api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Some(Utc::now())))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null());
+    if let Some(Credential::ApiToken(id)) = keep {
+        tokens = tokens.filter(api_token::Column::Id.ne(id));
+    }
+    tokens.exec(&**tx).await?;
+    Ok(())
+}
+
+/// Checks a new password against the policy, as a field error on `field`.
+///
+/// # Errors
+/// `Validation` naming `field`.
+pub fn check_new_password(field: &str, password: &str, email: &str) -> Result<(), AppError> {
+    validate::new_password(password, email).map_err(|message| AppError::field(field, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_with_owasp_parameters() {
+        let hash = hash_password("fjord-battery-77".into()).await.expect("hashes");
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(verify_password(Some(hash.clone()), "fjord-battery-77".into()).await.expect("verifies"));
+        assert!(!verify_password(Some(hash), "fjord-battery-78".into()).await.expect("verifies"));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_never_verifies() {
+        assert!(!verify_password(None, "no user has this password, it only burns time".into()).await.expect("runs"));
+    }
+
+    #[test]
+    fn tokens_are_256_bit_and_stored_only_as_sha256() {
+        let token = new_token();
+        assert_eq!(URL_SAFE_NO_PAD.decode(&token).expect("base64").len(), 32);
+        assert_ne!(new_token(), token);
+        let hash = token_hash(&token);
+        assert_eq!(hash.len(), 64);
+        assert!(!hash.contains(&token));
+    }
+}

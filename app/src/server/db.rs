@@ -1,0 +1,55 @@
+//! Connecting to SQLite (the embedded default) or PostgreSQL, and migrating.
+
+use std::time::Duration;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+/// Opens a pool on `url`. SQLite runs in WAL mode with foreign keys on and a
+/// busy timeout, so readers never wait for the single writer.
+///
+/// # Errors
+/// When the database cannot be reached or opened.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_string());
+    options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        if in_memory {
+            // Each connection would get its own empty database.
+            options.max_connections(1);
+        } else {
+            options.max_connections(8);
+        }
+        options.map_sqlx_sqlite_opts(move |opts: SqliteConnectOptions| {
+            let opts = opts.foreign_keys(true).busy_timeout(Duration::from_secs(10));
+            if in_memory {
+                opts
+            } else {
+                opts.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Normal)
+            }
+        });
+    } else {
+        options.max_connections(16);
+    }
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+///
+/// # Errors
+/// When a migration fails.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Connects and migrates: what every entry point does first.
+///
+/// # Errors
+/// When connecting or migrating fails.
+pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let db = connect(url).await?;
+    migrate(&db).await?;
+    Ok(db)
+}

@@ -1,0 +1,17 @@
+//! Server-only code: entities, the domain services, the database. The wasm
+//! build cannot reach any of it by construction.
+
+pub mod auth;
+pub mod backup;
+pub mod db;
+pub mod entities;
+pub mod error;
+pub mod ledger;
+pub mod network;
+pub mod pagination;
+pub mod seed;
+pub mod state;
+pub mod users;
+
+pub use auth::Actor;
+pub use state::AppState;

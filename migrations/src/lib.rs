@@ -1,0 +1,17 @@
+//! Forward-only schema migrations, valid on SQLite and PostgreSQL. Every CLI
+//! subcommand and `serve` apply the pending ones first.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_foundation;
+
+pub use m20261124_000001_foundation::GENESIS_HASH;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,146 @@
+//! `aftermarket-ledger`: the server and its operations commands. Every
+//! subcommand applies pending migrations first, so each works on an empty
+//! database.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use aftermarket_ledger::config::Config;
+use app::model::AppError;
+use app::model::user::NewUser;
+use app::server::{backup, db, ledger, seed, users};
+
+#[derive(Parser)]
+#[command(name = "aftermarket-ledger", version, about = "OEM authorization, parts repair and warranty traceability")]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web app and the REST API (the default).
+    Serve,
+    /// Apply pending database migrations.
+    Migrate,
+    /// Create an admin; the password is read as one line from stdin.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Write the demo network and logins.
+    SeedDemo {
+        /// Do nothing when the database already has users.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Recompute the ledger's hash chain; exit 1 naming the first bad seq.
+    VerifyLedger,
+    /// Write a consistent copy of the SQLite database while it is in use.
+    Backup { file: String },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = cli.config;
+    config.prepare_sqlite_dir()?;
+    let db = db::open(&config.database_url).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(db, &config).await?,
+        Command::Migrate => println!("migrations applied"),
+        Command::CreateAdmin { email, name } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.strip_suffix('\n').unwrap_or(&password);
+            let password = password.strip_suffix('\r').unwrap_or(password).to_string();
+            let input = NewUser { email, display_name: name, role: "admin".into(), password, ..Default::default() };
+            match users::create_unchecked(&db, None, input).await {
+                Ok(user) => println!("created admin {} (id {})", user.email, user.id),
+                Err(err) => return Ok(report(&err)),
+            }
+        }
+        Command::SeedDemo { if_empty } => {
+            if if_empty && users::count(&db).await.map_err(anyhow_of)? > 0 {
+                println!("database already has users; demo data not written");
+            } else {
+                if let Err(err) = seed::seed_demo(&db).await {
+                    return Ok(report(&err));
+                }
+                println!("demo data written; every demo login uses the password {}", seed::DEMO_PASSWORD);
+            }
+        }
+        Command::VerifyLedger => {
+            let report = ledger::verify_chain(&db).await.map_err(anyhow_of)?;
+            if report.ok {
+                println!("ledger ok: {} entries, head {}", report.entries.unwrap_or(0), report.head.unwrap_or_default());
+            } else {
+                println!("ledger BROKEN: first bad seq {}", report.first_bad_seq.unwrap_or(0));
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Backup { file } => match backup::backup_to(&db, &file).await {
+            Ok(()) => println!("backup written to {file}"),
+            Err(err) => return Ok(report(&err)),
+        },
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(db: sea_orm::DatabaseConnection, config: &Config) -> anyhow::Result<()> {
+    let conf = leptos::config::get_configuration(None)?;
+    let options = conf.leptos_options;
+    let addr = options.site_addr;
+    std::fs::create_dir_all(&config.data_dir)?;
+    let router = aftermarket_ledger::build_router(db, options, config.settings());
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Prints an error the way a person reads it, fields included.
+fn report(err: &AppError) -> ExitCode {
+    eprintln!("error: {err}");
+    for (field, message) in err.fields() {
+        eprintln!("  {field}: {message}");
+    }
+    ExitCode::FAILURE
+}
+
+fn anyhow_of(err: AppError) -> anyhow::Error {
+    anyhow::anyhow!("{err}")
+}

@@ -1,0 +1,59 @@
+//! REST API v1 (../shared/API.md): thin handlers that parse, call one
+//! service in `app::server`, and map the result. Every rule lives in the
+//! services, so the API enforces exactly what the UI does.
+
+mod auth;
+mod extract;
+mod ledger;
+mod openapi;
+mod system;
+mod users;
+
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use app::model::AppError;
+use app::model::error::ErrorBody;
+use app::server::AppState;
+
+pub use extract::{Authed, JsonBody, NoBody};
+pub use openapi::ApiDoc;
+
+/// Every `/api/v1` route; unknown paths answer a JSON 404.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(system::router())
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(ledger::router())
+        .fallback(|| async { ApiError(AppError::NotFound) })
+        .method_not_allowed_fallback(|| async {
+            ApiError(AppError::BadRequest { message: "This method is not allowed on this resource.".into() })
+        })
+}
+
+/// An `AppError` on its way out as `{"error":{"code","message","fields"}}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        Self(err)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, axum::Json(ErrorBody::from(&self.0))).into_response();
+        if let AppError::RateLimited { retry_after_secs } = self.0 {
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

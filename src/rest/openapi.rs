@@ -1,0 +1,27 @@
+//! The OpenAPI document, generated from the handlers and DTOs.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Aftermarket Ledger API", version = "1", description = "OEM authorization, parts repair and warranty traceability."),
+    paths(
+        super::system::health,
+        super::auth::login, super::auth::logout, super::auth::me, super::auth::change_password,
+        super::users::list, super::users::create, super::users::find, super::users::update, super::users::reset_password,
+        super::ledger::list, super::ledger::verify,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "system"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}

@@ -1,0 +1,61 @@
+//! The one router: Leptos pages and server functions, REST API v1, static
+//! files, and the layers every request passes.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use tower_http::trace::TraceLayer;
+
+use app::server::AppState;
+use app::server::state::Settings;
+use app::{App, shell};
+
+/// Request bodies above this answer 413 (attachments get their own limit).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Builds the whole application router on `db`.
+pub fn build_router(db: DatabaseConnection, leptos_options: LeptosOptions, settings: Settings) -> Router {
+    let state = AppState { leptos_options: leptos_options.clone(), db, settings: Arc::new(settings) };
+    let routes = generate_route_list(App);
+    let pages = Router::new()
+        .leptos_routes_with_context(&state, routes, || (), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+
+    Router::new()
+        .nest("/api/v1", crate::rest::router())
+        .merge(pages)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(limit_declared_length))
+        .layer(from_fn_with_state(state.clone(), crate::security::resolve_actor))
+        .layer(from_fn_with_state(state.clone(), crate::security::check_origin))
+        .layer(from_fn(crate::security::security_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Refuses bodies whose declared length is over the limit before reading
+/// them (JSON under `/api`, so integrations get the usual error body).
+async fn limit_declared_length(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > BODY_LIMIT) {
+        let err = app::model::AppError::PayloadTooLarge;
+        if request.uri().path().starts_with("/api/") {
+            return crate::rest::ApiError(err).into_response();
+        }
+        return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, err.to_string()).into_response();
+    }
+    next.run(request).await
+}
