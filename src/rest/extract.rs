@@ -95,7 +95,9 @@ fn describe(path: &str, message: &str) -> (String, String) {
     let join = |name: &str| if path == "." { name.to_string() } else { format!("{path}.{name}") };
     let quoted = message.split('`').nth(1).unwrap_or_default();
     if message.starts_with("unknown field") {
-        (join(quoted), "is not a field of this request".into())
+        // The path already ends at the unknown key.
+        let field = if path == "." { quoted.to_string() } else { path.to_string() };
+        (field, "is not a field of this request".into())
     } else if message.starts_with("missing field") {
         (join(quoted), "is required".into())
     } else {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::model::AppError;
 use crate::model::user::{OrgOption, Page, UserDto, UserFilter};
 
-#[server(prefix = "/rpc", endpoint = "users/list")]
+#[server(prefix = "/rpc", endpoint = "users/list", input = leptos::server_fn::codec::Json)]
 pub async fn list_users(filter: UserFilter) -> Result<Page<UserDto>, AppError> {
     use super::ctx;
     ctx::respond(async { crate::server::users::list(&ctx::state()?.db, &ctx::actor()?, &filter).await }.await)

@@ -11,19 +11,24 @@ use crate::i18n::{t, t_string, use_i18n};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    view! { <RequireRole><Profile /></RequireRole> }
+    // The actions live outside the guard: saving refreshes the session, which
+    // re-renders the guarded form, and the outcome must survive that.
+    let update = ServerAction::<UpdateProfile>::new();
+    let change = ServerAction::<ChangePassword>::new();
+    view! { <RequireRole><Profile update change /></RequireRole> }
 }
 
 #[component]
-fn Profile() -> impl IntoView {
+fn Profile(update: ServerAction<UpdateProfile>, change: ServerAction<ChangePassword>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let update = ServerAction::<UpdateProfile>::new();
-    let change = ServerAction::<ChangePassword>::new();
     let update_result = Signal::derive(move || update.value().get());
     let change_result = Signal::derive(move || change.value().get());
     Effect::new(move |_| {
         if let Some(Ok(user)) = update.value().get() {
+            if session.current().as_ref() == Some(&user) {
+                return;
+            }
             let locale = if user.locale == "zh" { crate::i18n::Locale::zh } else { crate::i18n::Locale::en };
             i18n.set_locale(locale);
             session.user.refetch();
@@ -80,7 +85,7 @@ fn Profile() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="new_password">{t!(i18n, password_new)}</label>
-                    <input id="new_password" name="new_password" type="password" required minlength="12" autocomplete="new-password" />
+                    <input id="new_password" name="new_password" type="password" required autocomplete="new-password" />
                     <p class="hint">{t!(i18n, user_password_hint)}</p>
                     <FieldError result=change_result field="new_password" />
                 </div>

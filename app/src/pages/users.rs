@@ -249,7 +249,7 @@ fn NewUserForm() -> impl IntoView {
                 </Suspense>
                 <div class="field">
                     <label for="password">{t!(i18n, user_initial_password)}</label>
-                    <input id="password" name="password" type="password" required minlength="12" autocomplete="new-password"
+                    <input id="password" name="password" type="password" required autocomplete="new-password"
                         aria-describedby="password-hint" />
                     <p class="hint" id="password-hint">{t!(i18n, user_password_hint)}</p>
                     <FieldError result field="password" />
@@ -292,7 +292,7 @@ fn ResetPasswordForm() -> impl IntoView {
                                 <input type="hidden" name="id" value=user.id />
                                 <div class="field">
                                     <label for="password">{t!(i18n, user_new_password)}</label>
-                                    <input id="password" name="password" type="password" required minlength="12" autocomplete="new-password" />
+                                    <input id="password" name="password" type="password" required autocomplete="new-password" />
                                     <p class="hint">{t!(i18n, user_password_hint)}</p>
                                     <FieldError result field="password" />
                                 </div>

@@ -1,0 +1,29 @@
+import { expect, test } from "@playwright/test";
+import { open, signIn } from "./helpers";
+
+test("a wrong password shows an error and keeps the person on the sign-in page", async ({ page }) => {
+  await signIn(page, "dealer.bangkok@demo.example", "not-the-password-1");
+  await expect(page.getByRole("alert")).toContainText("The email or password is not correct.");
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test("a dealer sees their home page and cannot open admin pages", async ({ page }) => {
+  await signIn(page, "dealer.oslo@demo.example");
+  await expect(page.getByRole("heading", { name: "Welcome, Ola Nordmann" })).toBeVisible();
+  await expect(page.getByText("Fjord Elbil Service").first()).toBeVisible();
+  await open(page, "/admin/users");
+  await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
+});
+
+test("switching to 中文 changes the interface and is remembered", async ({ page }) => {
+  await signIn(page, "dealer.bangkok@demo.example");
+  await expect(page.getByRole("heading", { name: "Welcome, Somchai Prasert" })).toBeVisible();
+  await page.getByRole("button", { name: "中文" }).click();
+  await expect(page.getByRole("heading", { name: "欢迎，Somchai Prasert" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
+  // The choice survives a reload: the server renders in Chinese too.
+  await open(page, "/");
+  await expect(page.getByRole("heading", { name: "欢迎，Somchai Prasert" })).toBeVisible();
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "Welcome, Somchai Prasert" })).toBeVisible();
+});

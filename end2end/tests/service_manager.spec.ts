@@ -1,0 +1,21 @@
+import { expect, test } from "@playwright/test";
+import { open, signIn } from "./helpers";
+
+test("a service manager signs in, sees their OEM and changes their profile", async ({ page }) => {
+  await signIn(page, "manager@demo.example");
+  await expect(page.getByRole("heading", { name: "Welcome, Greta Lind" })).toBeVisible();
+  await expect(page.getByText("Nordvolt Motors").first()).toBeVisible();
+  await expect(page.getByText("Review warranty claims")).toBeVisible();
+
+  await page.getByRole("link", { name: "My profile" }).click();
+  await expect(page.getByRole("heading", { name: "My profile" })).toBeVisible();
+  await page.getByLabel("Time zone").fill("Mars/Olympus");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("must be an IANA time zone")).toBeVisible();
+  await page.getByLabel("Time zone").fill("Europe/Berlin");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Profile saved.")).toBeVisible();
+
+  await open(page, "/admin/ledger");
+  await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
+});

@@ -1,0 +1,10 @@
+//! HTTP integration tests: a real server on a fresh database per test.
+//! `TEST_DATABASE=sqlite` (default) or a PostgreSQL URL (each test creates
+//! its own database there). `scripts/test` runs this binary on both.
+
+mod helpers;
+
+mod auth;
+mod errors;
+mod ledger;
+mod users;
