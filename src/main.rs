@@ -45,6 +45,12 @@ enum Command {
     VerifyLedger,
     /// Write a consistent copy of the SQLite database while it is in use.
     Backup { file: String },
+    /// Write a large data set for `scripts/bench` (after seed-demo).
+    #[command(hide = true)]
+    SeedBench {
+        #[arg(long, default_value_t = 20_000)]
+        users: u64,
+    },
 }
 
 #[tokio::main]
@@ -107,6 +113,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("ledger BROKEN: first bad seq {}", report.first_bad_seq.unwrap_or(0));
                 return Ok(ExitCode::FAILURE);
             }
+        }
+        Command::SeedBench { users } => {
+            if let Err(err) = seed::seed_bench(&db, users).await {
+                return Ok(report(&err));
+            }
+            println!("bench data written: {users} users");
         }
         Command::Backup { file } => match backup::backup_to(&db, &file).await {
             Ok(()) => println!("backup written to {file}"),

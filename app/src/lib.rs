@@ -2,7 +2,12 @@
 //! functions and the Leptos UI.
 #![recursion_limit = "512"]
 
-leptos_i18n::load_locales!();
+// The macro reads app/Cargo.toml metadata and locales/*.json at compile time.
+#[allow(deprecated)]
+mod i18n_gen {
+    leptos_i18n::load_locales!();
+}
+pub use i18n_gen::i18n;
 
 pub mod api;
 mod app;

@@ -34,11 +34,14 @@ fn UsersList() -> impl IntoView {
             q: text("q"),
             role: text("role"),
             active: text("active").and_then(|v| v.parse().ok()),
+            dealer_id: text("dealer_id").and_then(|v| v.parse().ok()),
+            oem_id: text("oem_id").and_then(|v| v.parse().ok()),
             cursor: text("cursor"),
             ..Default::default()
         }
     };
     let users = Resource::new(move || (filter(), set_active.version().get()), |(filter, _)| list_users(filter));
+    let orgs = Resource::new(|| (), |_| org_options());
     let action_result = Signal::derive(move || set_active.value().get());
     view! {
         <Title text=move || t_string!(i18n, users_title).to_string() />
@@ -64,6 +67,31 @@ fn UsersList() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let (dealers, oems) = orgs.await.unwrap_or_default();
+                        view! {
+                            <div class="field">
+                                <label for="dealer_id">{t!(i18n, user_dealer)}</label>
+                                <select id="dealer_id" name="dealer_id">
+                                    <option value="">{t!(i18n, users_any)}</option>
+                                    {dealers.into_iter().map(|d| view! {
+                                        <option value=d.id selected=move || filter().dealer_id == Some(d.id)>{format!("{} · {}", d.code, d.name)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="oem_id">{t!(i18n, user_oem)}</label>
+                                <select id="oem_id" name="oem_id">
+                                    <option value="">{t!(i18n, users_any)}</option>
+                                    {oems.into_iter().map(|o| view! {
+                                        <option value=o.id selected=move || filter().oem_id == Some(o.id)>{format!("{} · {}", o.code, o.name)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        }
+                    })}
+                </Suspense>
                 <button type="submit" class="btn">{t!(i18n, users_filter)}</button>
                 <a class="btn btn-quiet" href="/admin/users">{t!(i18n, users_clear)}</a>
             </Form>
@@ -95,11 +123,7 @@ fn UsersList() -> impl IntoView {
                                     </table>
                                 </div>
                                 {next.map(|cursor| {
-                                    let mut f = filter();
-                                    f.cursor = Some(cursor);
-                                    let href = format!("/admin/users?q={}&role={}&cursor={}",
-                                        encode(f.q.as_deref().unwrap_or_default()), encode(f.role.as_deref().unwrap_or_default()),
-                                        encode(f.cursor.as_deref().unwrap_or_default()));
+                                    let href = next_page_href(&filter(), &cursor);
                                     view! { <p><a class="btn" href=href>{t!(i18n, users_more)}</a></p> }
                                 })}
                             }
@@ -110,6 +134,18 @@ fn UsersList() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// The same filters, one page further.
+fn next_page_href(filter: &UserFilter, cursor: &str) -> String {
+    let mut pairs = vec![("cursor", cursor.to_string())];
+    if let Some(q) = &filter.q { pairs.push(("q", q.clone())); }
+    if let Some(role) = &filter.role { pairs.push(("role", role.clone())); }
+    if let Some(id) = filter.dealer_id { pairs.push(("dealer_id", id.to_string())); }
+    if let Some(id) = filter.oem_id { pairs.push(("oem_id", id.to_string())); }
+    if let Some(active) = filter.active { pairs.push(("active", active.to_string())); }
+    let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={}", encode(&v))).collect();
+    format!("/admin/users?{}", query.join("&"))
 }
 
 fn encode(value: &str) -> String {

@@ -402,6 +402,56 @@ mod tests {
         assert_ne!(base.hash(&"1".repeat(64)), hash);
     }
 
+    async fn memory_db() -> DatabaseConnection {
+        crate::server::db::open("sqlite::memory:").await.expect("in-memory database with the real migrations")
+    }
+
+    async fn append(db: &DatabaseConnection, n: i64) {
+        let mut tx = LedgerTx::begin(db, Some(1)).await.expect("begins");
+        tx.record(Change::new("user", n, "user.updated", json!({"n": n})).scoped(Some(2), None)).await.expect("records");
+        tx.commit().await.expect("commits");
+    }
+
+    #[tokio::test]
+    async fn an_intact_chain_verifies_and_a_changed_row_is_named() {
+        let db = memory_db().await;
+        for n in 1..=4 {
+            append(&db, n).await;
+        }
+        let report = verify_chain(&db).await.expect("verifies");
+        assert!(report.ok);
+        assert_eq!(report.entries, Some(4));
+
+        db.execute_unprepared("UPDATE ledger_entries SET dealer_id = 3 WHERE seq = 2").await.expect("tampers");
+        let report = verify_chain(&db).await.expect("verifies");
+        assert!(!report.ok);
+        assert_eq!(report.first_bad_seq, Some(2));
+    }
+
+    #[tokio::test]
+    async fn a_rewritten_hash_breaks_the_next_link() {
+        let db = memory_db().await;
+        for n in 1..=3 {
+            append(&db, n).await;
+        }
+        // Rewriting entry 2 consistently (data and its own hash) still breaks entry 3's prev_hash.
+        let entry = ledger_entry::Entity::find_by_id(2).one(&db).await.expect("reads").expect("exists");
+        let forged_data = r#"{"n":99}"#;
+        let forged_hash = Link { data: forged_data, ..Link::from(&entry) }.hash(&entry.prev_hash);
+        db.execute_unprepared(&format!("UPDATE ledger_entries SET data = '{forged_data}', hash = '{forged_hash}' WHERE seq = 2"))
+            .await
+            .expect("tampers");
+        assert_eq!(verify_chain(&db).await.expect("verifies").first_bad_seq, Some(3));
+    }
+
+    #[tokio::test]
+    async fn a_write_without_a_ledger_entry_cannot_commit() {
+        let db = memory_db().await;
+        let tx = LedgerTx::begin(&db, Some(1)).await.expect("begins");
+        assert!(matches!(tx.commit().await, Err(AppError::Internal { .. })));
+        assert_eq!(verify_chain(&db).await.expect("verifies").entries, Some(0));
+    }
+
     #[test]
     fn length_prefixes_keep_field_boundaries() {
         let a = Link { entity: "ab", action: "c", ..link("{}") };

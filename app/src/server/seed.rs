@@ -61,3 +61,59 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// A large data set for `scripts/bench`: `users` dealer users spread over the
+/// demo dealers, written through the ledger in batches (one transaction and
+/// one ledger entry per user, as the service writes them). All share one
+/// password hash, so seeding is not argon2-bound.
+///
+/// # Errors
+/// When the demo network is missing or the database fails.
+pub async fn seed_bench(db: &DatabaseConnection, users: u64) -> Result<(), AppError> {
+    use chrono::Utc;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    use serde_json::json;
+
+    use super::entities::{dealer, user};
+    use super::ledger::{Change, LedgerTx};
+
+    let dealers = dealer::Entity::find().all(db).await?;
+    if dealers.is_empty() {
+        return Err(AppError::conflict("Run seed-demo first: the bench spreads users over the demo dealers."));
+    }
+    let hash = super::auth::hash_password(DEMO_PASSWORD.to_string()).await?;
+    const BATCH: u64 = 500;
+    let mut written = 0;
+    while written < users {
+        let mut tx = LedgerTx::begin(db, None).await?;
+        for i in written..(written + BATCH).min(users) {
+            let home = &dealers[(i as usize) % dealers.len()];
+            let now = Utc::now();
+            let row = user::ActiveModel {
+                email: Set(format!("bench.user{i}@bench.example")),
+                display_name: Set(format!("Bench User {i}")),
+                password_hash: Set(hash.clone()),
+                role: Set("dealer".into()),
+                dealer_id: Set(Some(home.id)),
+                oem_id: Set(None),
+                locale: Set("en".into()),
+                time_zone: Set(home.time_zone.clone()),
+                active: Set(true),
+                locked_until: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*tx)
+            .await?;
+            tx.record(
+                Change::new("user", row.id, "user.created", json!({"email": row.email, "role": "dealer", "dealer_id": home.id}))
+                    .scoped(Some(home.id), None),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        written = (written + BATCH).min(users);
+    }
+    Ok(())
+}
