@@ -28,7 +28,12 @@ impl Config {
     pub fn settings(&self) -> Settings {
         Settings {
             cookie_secure: self.cookie_secure,
-            public_origins: self.public_origins.iter().map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect(),
+            public_origins: self
+                .public_origins
+                .iter()
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect(),
             data_dir: self.data_dir.clone(),
         }
     }

@@ -108,7 +108,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::VerifyLedger => {
             let report = ledger::verify_chain(&db).await.map_err(anyhow_of)?;
             if report.ok {
-                println!("ledger ok: {} entries, head {}", report.entries.unwrap_or(0), report.head.unwrap_or_default());
+                println!(
+                    "ledger ok: {} entries, head {}",
+                    report.entries.unwrap_or(0),
+                    report.head.unwrap_or_default()
+                );
             } else {
                 println!("ledger BROKEN: first bad seq {}", report.first_bad_seq.unwrap_or(0));
                 return Ok(ExitCode::FAILURE);

@@ -43,7 +43,10 @@ pub fn build_router(db: DatabaseConnection, leptos_options: LeptosOptions, setti
 
 /// Refuses bodies whose declared length is over the limit before reading
 /// them (JSON under `/api`, so integrations get the usual error body).
-async fn limit_declared_length(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn limit_declared_length(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     use axum::response::IntoResponse;
     let declared = request
         .headers()

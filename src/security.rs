@@ -80,7 +80,8 @@ fn error_response(path: &str, err: AppError) -> Response {
     if path.starts_with("/api/") {
         ApiError(err).into_response()
     } else {
-        let status = axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         (status, err.to_string()).into_response()
     }
 }

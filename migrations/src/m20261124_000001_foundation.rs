@@ -59,7 +59,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(Users::LockedUntil))
                     .col(timestamp_with_time_zone(Users::CreatedAt))
                     .col(timestamp_with_time_zone(Users::UpdatedAt))
-                    .foreign_key(ForeignKey::create().from(Users::Table, Users::DealerId).to(Dealers::Table, Dealers::Id))
+                    .foreign_key(
+                        ForeignKey::create().from(Users::Table, Users::DealerId).to(Dealers::Table, Dealers::Id),
+                    )
                     .foreign_key(ForeignKey::create().from(Users::Table, Users::OemId).to(Oems::Table, Oems::Id))
                     .to_owned(),
             )

@@ -21,7 +21,10 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = app::model::error::ErrorBody),
               (status = 429, description = "Too many failures for this email; see Retry-After")))]
-pub async fn login(State(state): State<AppState>, JsonBody(body): JsonBody<LoginRequest>) -> ApiResult<axum::Json<LoginResponse>> {
+pub async fn login(
+    State(state): State<AppState>,
+    JsonBody(body): JsonBody<LoginRequest>,
+) -> ApiResult<axum::Json<LoginResponse>> {
     let signed_in = auth::sign_in(&state.db, &body.email, &body.password, auth::Issue::ApiToken).await?;
     let user = users::view(&state.db, signed_in.user).await?;
     Ok(axum::Json(LoginResponse { token: signed_in.token, user }))
@@ -31,7 +34,11 @@ pub async fn login(State(state): State<AppState>, JsonBody(body): JsonBody<Login
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = app::model::error::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn logout(State(state): State<AppState>, Authed(actor): Authed, _: NoBody) -> ApiResult<axum::http::StatusCode> {
+pub async fn logout(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    _: NoBody,
+) -> ApiResult<axum::http::StatusCode> {
     auth::sign_out(&state.db, &actor).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

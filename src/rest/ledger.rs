@@ -17,7 +17,11 @@ pub fn router() -> Router<AppState> {
 /// Ledger entries the caller may read, oldest first.
 #[utoipa::path(get, path = "/api/v1/ledger", tag = "ledger", params(LedgerFilter),
     responses((status = 200, body = Page<LedgerEntryDto>)), security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, Authed(actor): Authed, Query(filter): Query<LedgerFilter>) -> ApiResult<axum::Json<Page<LedgerEntryDto>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Query(filter): Query<LedgerFilter>,
+) -> ApiResult<axum::Json<Page<LedgerEntryDto>>> {
     Ok(axum::Json(ledger::list(&state.db, &actor, &filter).await?))
 }
 

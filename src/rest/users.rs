@@ -21,7 +21,11 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserFilter),
     responses((status = 200, body = Page<UserDto>), (status = 403, body = app::model::error::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn list(State(state): State<AppState>, Authed(actor): Authed, Query(filter): Query<UserFilter>) -> ApiResult<axum::Json<Page<UserDto>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Query(filter): Query<UserFilter>,
+) -> ApiResult<axum::Json<Page<UserDto>>> {
     Ok(axum::Json(users::list(&state.db, &actor, &filter).await?))
 }
 
@@ -29,14 +33,22 @@ pub async fn list(State(state): State<AppState>, Authed(actor): Authed, Query(fi
     responses((status = 201, body = UserDto), (status = 409, body = app::model::error::ErrorBody),
               (status = 422, body = app::model::error::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create(State(state): State<AppState>, Authed(actor): Authed, JsonBody(body): JsonBody<NewUser>) -> ApiResult<(StatusCode, axum::Json<UserDto>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    JsonBody(body): JsonBody<NewUser>,
+) -> ApiResult<(StatusCode, axum::Json<UserDto>)> {
     Ok((StatusCode::CREATED, axum::Json(users::create(&state.db, &actor, body).await?)))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
     responses((status = 200, body = UserDto), (status = 404, body = app::model::error::ErrorBody)),
     security(("bearer" = [])))]
-pub async fn find(State(state): State<AppState>, Authed(actor): Authed, Path(id): Path<i64>) -> ApiResult<axum::Json<UserDto>> {
+pub async fn find(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::Json<UserDto>> {
     Ok(axum::Json(users::find(&state.db, &actor, id).await?))
 }
 

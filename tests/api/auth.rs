@@ -71,7 +71,8 @@ async fn a_bearer_token_authenticates_and_logout_revokes_it() {
     assert_eq!(me.status(), StatusCode::OK);
     assert_eq!(json(me).await["email"], ADMIN_EMAIL);
 
-    let logout = reqwest::Client::new().post(app.url("/auth/logout")).bearer_auth(&token).send().await.expect("request");
+    let logout =
+        reqwest::Client::new().post(app.url("/auth/logout")).bearer_auth(&token).send().await.expect("request");
     assert_eq!(logout.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.get(&token, "/me").await.status(), StatusCode::UNAUTHORIZED);
 }
@@ -129,7 +130,8 @@ async fn a_browser_session_is_an_httponly_cookie_kept_in_the_database() {
         .expect("request");
     assert!(logout.status().is_redirection() || logout.status().is_success());
     assert!(session::Entity::find().all(&app.db).await.expect("reads").is_empty());
-    let after = client.get(app.url("/me")).header("Cookie", format!("al_session={token}")).send().await.expect("request");
+    let after =
+        client.get(app.url("/me")).header("Cookie", format!("al_session={token}")).send().await.expect("request");
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -139,13 +141,21 @@ async fn cookie_requests_that_change_state_must_come_from_our_origin() {
     app.browser_login(ADMIN_EMAIL, PASSWORD).await;
     let body = json!({"current_password": PASSWORD, "new_password": "another-long-secret-9"});
 
-    let foreign = app.http.post(app.url("/me/password")).header("Origin", "https://evil.example").json(&body).send().await.expect("request");
+    let foreign = app
+        .http
+        .post(app.url("/me/password"))
+        .header("Origin", "https://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
     assert_eq!(foreign.status(), StatusCode::FORBIDDEN);
     let missing = app.http.post(app.url("/me/password")).json(&body).send().await.expect("request");
     assert_eq!(missing.status(), StatusCode::FORBIDDEN);
     let reads_are_fine = app.http.get(app.url("/me")).send().await.expect("request");
     assert_eq!(reads_are_fine.status(), StatusCode::OK);
-    let ours = app.http.post(app.url("/me/password")).header("Origin", &app.base).json(&body).send().await.expect("request");
+    let ours =
+        app.http.post(app.url("/me/password")).header("Origin", &app.base).json(&body).send().await.expect("request");
     assert_eq!(ours.status(), StatusCode::NO_CONTENT);
 }
 
@@ -161,14 +171,23 @@ async fn bearer_requests_need_no_origin() {
 async fn changing_the_password_checks_the_current_one_and_the_policy() {
     let app = spawn_app().await;
     let token = app.admin_token().await;
-    let wrong = app.post(&token, "/me/password", &json!({"current_password": "nope-nope-nope", "new_password": "another-long-secret-9"})).await;
+    let wrong = app
+        .post(
+            &token,
+            "/me/password",
+            &json!({"current_password": "nope-nope-nope", "new_password": "another-long-secret-9"}),
+        )
+        .await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json(wrong).await["error"]["fields"]["current_password"], "is not your current password");
-    let weak = app.post(&token, "/me/password", &json!({"current_password": PASSWORD, "new_password": "password1234"})).await;
+    let weak =
+        app.post(&token, "/me/password", &json!({"current_password": PASSWORD, "new_password": "password1234"})).await;
     assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(json(weak).await["error"]["fields"]["new_password"].is_string());
 
-    let ok = app.post(&token, "/me/password", &json!({"current_password": PASSWORD, "new_password": "another-long-secret-9"})).await;
+    let ok = app
+        .post(&token, "/me/password", &json!({"current_password": PASSWORD, "new_password": "another-long-secret-9"}))
+        .await;
     assert_eq!(ok.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.login(ADMIN_EMAIL, PASSWORD).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.login(ADMIN_EMAIL, "another-long-secret-9").await.status(), StatusCode::OK);

@@ -82,7 +82,9 @@ async fn the_openapi_document_is_generated_and_lists_the_routes() {
     let app = spawn_app().await;
     let doc = json(reqwest::get(app.url("/openapi.json")).await.expect("request")).await;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1")), "{}", doc["openapi"]);
-    for path in ["/api/v1/auth/login", "/api/v1/users", "/api/v1/users/{id}", "/api/v1/ledger/verify", "/api/v1/me/password"] {
+    for path in
+        ["/api/v1/auth/login", "/api/v1/users", "/api/v1/users/{id}", "/api/v1/ledger/verify", "/api/v1/me/password"]
+    {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
 }

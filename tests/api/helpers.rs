@@ -43,11 +43,8 @@ pub async fn spawn_on(database_url: &str) -> TestApp {
     let db = db::open(database_url).await.expect("database opens and migrates");
     let (dealer_a, dealer_b, oem) = orgs(&db).await;
     let options = LeptosOptions::builder().output_name("aftermarket-ledger").site_root("target/site").build();
-    let settings = app::server::state::Settings {
-        cookie_secure: false,
-        public_origins: vec![],
-        data_dir: std::env::temp_dir(),
-    };
+    let settings =
+        app::server::state::Settings { cookie_secure: false, public_origins: vec![], data_dir: std::env::temp_dir() };
     let router = aftermarket_ledger::build_router(db.clone(), options, settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let addr: SocketAddr = listener.local_addr().expect("has an address");
@@ -80,8 +77,12 @@ async fn orgs(db: &DatabaseConnection) -> (i64, i64, i64) {
         currency,
         labor_rate_minor: 100_000,
     };
-    let a = network::insert_dealer(db, seed("NO001", "Fjord Elbil", "NO", "Oslo", "Europe/Oslo", "NOK")).await.expect("dealer a");
-    let b = network::insert_dealer(db, seed("TH001", "Siam EV", "TH", "Bangkok", "Asia/Bangkok", "THB")).await.expect("dealer b");
+    let a = network::insert_dealer(db, seed("NO001", "Fjord Elbil", "NO", "Oslo", "Europe/Oslo", "NOK"))
+        .await
+        .expect("dealer a");
+    let b = network::insert_dealer(db, seed("TH001", "Siam EV", "TH", "Bangkok", "Asia/Bangkok", "THB"))
+        .await
+        .expect("dealer b");
     let o = network::insert_oem(db, "NVX", "Nordvolt", "SE").await.expect("oem");
     (a.id, b.id, o.id)
 }

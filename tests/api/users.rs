@@ -8,10 +8,14 @@ async fn an_admin_creates_a_dealer_user_and_the_ledger_records_it() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let response = app
-        .post(&admin, "/users", &json!({
-            "email": "Kari@Test.Example", "display_name": "Kari", "role": "dealer",
-            "password": PASSWORD, "dealer_id": app.dealer_a,
-        }))
+        .post(
+            &admin,
+            "/users",
+            &json!({
+                "email": "Kari@Test.Example", "display_name": "Kari", "role": "dealer",
+                "password": PASSWORD, "dealer_id": app.dealer_a,
+            }),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let user = json(response).await;
@@ -20,7 +24,8 @@ async fn an_admin_creates_a_dealer_user_and_the_ledger_records_it() {
     assert_eq!(user["time_zone"], "Europe/Oslo", "a dealer user starts in the dealer's time zone");
 
     let entries = json(app.get(&admin, &format!("/ledger?entity=user&entity_id={}", user["id"])).await).await;
-    let actions: Vec<&str> = entries["items"].as_array().expect("items").iter().filter_map(|e| e["action"].as_str()).collect();
+    let actions: Vec<&str> =
+        entries["items"].as_array().expect("items").iter().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(actions, ["user.created"]);
 }
 
@@ -28,12 +33,22 @@ async fn an_admin_creates_a_dealer_user_and_the_ledger_records_it() {
 async fn a_dealer_user_needs_a_dealer_and_a_service_manager_an_oem() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let no_dealer = app.post(&admin, "/users", &json!({"email": "a@test.example", "display_name": "A", "role": "dealer", "password": PASSWORD})).await;
+    let no_dealer = app
+        .post(
+            &admin,
+            "/users",
+            &json!({"email": "a@test.example", "display_name": "A", "role": "dealer", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!(no_dealer.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(json(no_dealer).await["error"]["fields"]["dealer_id"], "is required for a dealer user");
 
     let no_oem = app
-        .post(&admin, "/users", &json!({"email": "b@test.example", "display_name": "B", "role": "service_manager", "password": PASSWORD}))
+        .post(
+            &admin,
+            "/users",
+            &json!({"email": "b@test.example", "display_name": "B", "role": "service_manager", "password": PASSWORD}),
+        )
         .await;
     assert_eq!(json(no_oem).await["error"]["fields"]["oem_id"], "is required for a service manager");
 
@@ -47,7 +62,13 @@ async fn a_dealer_user_needs_a_dealer_and_a_service_manager_an_oem() {
 async fn every_bad_field_is_named_at_once() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let response = app.post(&admin, "/users", &json!({"email": "not-an-email", "display_name": " ", "role": "boss", "password": "short"})).await;
+    let response = app
+        .post(
+            &admin,
+            "/users",
+            &json!({"email": "not-an-email", "display_name": " ", "role": "boss", "password": "short"}),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let fields = json(response).await["error"]["fields"].clone();
     for field in ["email", "display_name", "role", "password"] {
@@ -74,7 +95,13 @@ async fn a_dealer_cannot_list_users_or_read_another_user() {
     let (other_id, _) = app.dealer_user("d2@test.example", app.dealer_b).await;
     assert_eq!(app.get(&dealer, "/users").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.get(&dealer, &format!("/users/{other_id}")).await.status(), StatusCode::NOT_FOUND);
-    let create = app.post(&dealer, "/users", &json!({"email": "x@test.example", "display_name": "X", "role": "admin", "password": PASSWORD})).await;
+    let create = app
+        .post(
+            &dealer,
+            "/users",
+            &json!({"email": "x@test.example", "display_name": "X", "role": "admin", "password": PASSWORD}),
+        )
+        .await;
     assert_eq!(create.status(), StatusCode::FORBIDDEN);
 }
 
@@ -119,7 +146,8 @@ async fn a_password_reset_ends_sessions_and_the_new_password_works() {
     let admin = app.admin_token().await;
     let weak = app.post(&admin, &format!("/users/{id}/reset-password"), &json!({"password": "123456789012"})).await;
     assert_eq!(weak.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let reset = app.post(&admin, &format!("/users/{id}/reset-password"), &json!({"password": "fresh-start-2026"})).await;
+    let reset =
+        app.post(&admin, &format!("/users/{id}/reset-password"), &json!({"password": "fresh-start-2026"})).await;
     assert_eq!(reset.status(), StatusCode::OK);
     assert_eq!(app.get(&dealer, "/me").await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.login("d1@test.example", "fresh-start-2026").await.status(), StatusCode::OK);

@@ -16,7 +16,8 @@ pub(crate) mod ctx {
 
     /// The application state the router provides to every server function.
     pub fn state() -> Result<AppState, AppError> {
-        use_context::<AppState>().ok_or_else(|| anyhow::anyhow!("AppState missing from the server function context").into())
+        use_context::<AppState>()
+            .ok_or_else(|| anyhow::anyhow!("AppState missing from the server function context").into())
     }
 
     /// The signed-in actor, or `Unauthenticated`.
@@ -34,17 +35,21 @@ pub(crate) mod ctx {
     /// Sets the response status from the error, so server functions answer
     /// 4xx like the REST API does.
     pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-        if let Err(err) = &result {
-            if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-                options.set_status(http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR));
-            }
+        if let Err(err) = &result
+            && let Some(options) = use_context::<leptos_axum::ResponseOptions>()
+        {
+            options.set_status(
+                http::StatusCode::from_u16(err.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
         }
         result
     }
 
     /// Adds a `Set-Cookie` header to the response.
     pub fn set_cookie(value: &str) {
-        if let (Some(options), Ok(value)) = (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value)) {
+        if let (Some(options), Ok(value)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(value))
+        {
             options.append_header(http::header::SET_COOKIE, value);
         }
     }

@@ -8,13 +8,41 @@ pub const PASSWORD_MAX_CHARS: usize = 128;
 
 /// Passwords people pick first; refused whatever their length.
 const COMMON_PASSWORDS: &[&str] = &[
-    "123456789012", "1234567890123", "12345678901234", "password1234", "password12345",
-    "passwordpassword", "qwertyuiopas", "qwerty123456", "qwertyuiop123", "111111111111",
-    "000000000000", "abcdefghijkl", "abc123456789", "iloveyou1234", "letmein12345",
-    "welcome12345", "administrator", "adminadmin123", "changeme1234", "trustno11234",
-    "football1234", "baseball1234", "monkey123456", "dragon123456", "sunshine1234",
-    "princess1234", "superman1234", "1q2w3e4r5t6y", "zaq12wsxcde3", "aaaaaaaaaaaa",
-    "passw0rd1234", "p@ssw0rd1234", "mustang12345", "shadow123456", "master123456",
+    "123456789012",
+    "1234567890123",
+    "12345678901234",
+    "password1234",
+    "password12345",
+    "passwordpassword",
+    "qwertyuiopas",
+    "qwerty123456",
+    "qwertyuiop123",
+    "111111111111",
+    "000000000000",
+    "abcdefghijkl",
+    "abc123456789",
+    "iloveyou1234",
+    "letmein12345",
+    "welcome12345",
+    "administrator",
+    "adminadmin123",
+    "changeme1234",
+    "trustno11234",
+    "football1234",
+    "baseball1234",
+    "monkey123456",
+    "dragon123456",
+    "sunshine1234",
+    "princess1234",
+    "superman1234",
+    "1q2w3e4r5t6y",
+    "zaq12wsxcde3",
+    "aaaaaaaaaaaa",
+    "passw0rd1234",
+    "p@ssw0rd1234",
+    "mustang12345",
+    "shadow123456",
+    "master123456",
 ];
 
 /// An email address, trimmed and lower-cased.
@@ -58,7 +86,9 @@ pub fn new_password(password: &str, email: &str) -> Result<(), String> {
         return Err("is too easy to guess; use more different characters".into());
     }
     let local_part = email.split('@').next().unwrap_or_default();
-    if !email.is_empty() && (lowered == email.to_lowercase() || (local_part.len() >= 4 && lowered.contains(&local_part.to_lowercase()))) {
+    if !email.is_empty()
+        && (lowered == email.to_lowercase() || (local_part.len() >= 4 && lowered.contains(&local_part.to_lowercase())))
+    {
         return Err("must not contain your email address".into());
     }
     Ok(())
@@ -89,11 +119,7 @@ pub const LOCALES: [&str; 2] = ["en", "zh"];
 /// A message when the locale is not one we ship.
 pub fn locale(raw: &str) -> Result<String, String> {
     let value = raw.trim();
-    if LOCALES.contains(&value) {
-        Ok(value.to_string())
-    } else {
-        Err(format!("must be one of {}", LOCALES.join(", ")))
-    }
+    if LOCALES.contains(&value) { Ok(value.to_string()) } else { Err(format!("must be one of {}", LOCALES.join(", "))) }
 }
 
 /// An IANA time zone name such as `Europe/Oslo`.

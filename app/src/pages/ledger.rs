@@ -22,17 +22,23 @@ fn Ledger() -> impl IntoView {
     let result = Signal::derive(move || verify.value().get());
     let recent = Resource::new(move || verify.version().get(), |_| recent_ledger());
     let outcome = move || match verify.value().get() {
-        Some(Ok(report)) if report.ok => Some(view! {
-            <div class="alert alert-ok" role="status">
-                {t!(i18n, ledger_ok, entries = move || report.entries.unwrap_or(0))}
-                <code class="hash">{report.head.clone().unwrap_or_default()}</code>
-            </div>
-        }.into_any()),
-        Some(Ok(report)) => Some(view! {
-            <div class="alert alert-error" role="alert">
-                {t!(i18n, ledger_broken, seq = move || report.first_bad_seq.unwrap_or(0))}
-            </div>
-        }.into_any()),
+        Some(Ok(report)) if report.ok => Some(
+            view! {
+                <div class="alert alert-ok" role="status">
+                    {t!(i18n, ledger_ok, entries = move || report.entries.unwrap_or(0))}
+                    <code class="hash">{report.head.clone().unwrap_or_default()}</code>
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(Ok(report)) => Some(
+            view! {
+                <div class="alert alert-error" role="alert">
+                    {t!(i18n, ledger_broken, seq = move || report.first_bad_seq.unwrap_or(0))}
+                </div>
+            }
+            .into_any(),
+        ),
         _ => None,
     };
     view! {

@@ -139,20 +139,33 @@ fn UsersList() -> impl IntoView {
 /// The same filters, one page further.
 fn next_page_href(filter: &UserFilter, cursor: &str) -> String {
     let mut pairs = vec![("cursor", cursor.to_string())];
-    if let Some(q) = &filter.q { pairs.push(("q", q.clone())); }
-    if let Some(role) = &filter.role { pairs.push(("role", role.clone())); }
-    if let Some(id) = filter.dealer_id { pairs.push(("dealer_id", id.to_string())); }
-    if let Some(id) = filter.oem_id { pairs.push(("oem_id", id.to_string())); }
-    if let Some(active) = filter.active { pairs.push(("active", active.to_string())); }
+    if let Some(q) = &filter.q {
+        pairs.push(("q", q.clone()));
+    }
+    if let Some(role) = &filter.role {
+        pairs.push(("role", role.clone()));
+    }
+    if let Some(id) = filter.dealer_id {
+        pairs.push(("dealer_id", id.to_string()));
+    }
+    if let Some(id) = filter.oem_id {
+        pairs.push(("oem_id", id.to_string()));
+    }
+    if let Some(active) = filter.active {
+        pairs.push(("active", active.to_string()));
+    }
     let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={}", encode(&v))).collect();
     format!("/admin/users?{}", query.join("&"))
 }
 
 fn encode(value: &str) -> String {
-    value.bytes().map(|b| match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-        other => format!("%{other:02X}"),
-    }).collect()
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 #[component]

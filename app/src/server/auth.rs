@@ -312,7 +312,8 @@ pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Opt
 /// When the database is unavailable.
 pub async fn resolve_api_token(db: &DatabaseConnection, token: &str) -> Result<Option<Actor>, AppError> {
     let now = Utc::now();
-    let Some(row) = api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(token))).one(db).await?
+    let Some(row) =
+        api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(token))).one(db).await?
     else {
         return Ok(None);
     };

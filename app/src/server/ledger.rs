@@ -8,8 +8,8 @@ use std::ops::Deref;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -296,7 +296,11 @@ pub async fn verify(db: &DatabaseConnection, actor: &Actor) -> Result<VerifyRepo
 ///
 /// # Errors
 /// `Validation` for a bad cursor or limit.
-pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &LedgerFilter) -> Result<Page<LedgerEntryDto>, AppError> {
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &LedgerFilter,
+) -> Result<Page<LedgerEntryDto>, AppError> {
     let limit = super::pagination::limit(filter.limit)?;
     let mut query = ledger_entry::Entity::find().filter(scope(actor));
     if let Some(entity) = &filter.entity {
@@ -320,7 +324,11 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &LedgerFilter)
 ///
 /// # Errors
 /// When the database is unavailable.
-pub async fn recent(db: &DatabaseConnection, actor: &Actor, limit: u64) -> Result<(Vec<LedgerEntryDto>, u64), AppError> {
+pub async fn recent(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    limit: u64,
+) -> Result<(Vec<LedgerEntryDto>, u64), AppError> {
     let query = ledger_entry::Entity::find().filter(scope(actor));
     let total = query.clone().count(db).await?;
     let rows = query.order_by_desc(ledger_entry::Column::Seq).limit(limit.min(500)).all(db).await?;
@@ -332,7 +340,9 @@ fn scope(actor: &Actor) -> Condition {
     match actor.role {
         Role::Admin => Condition::all(),
         Role::Dealer => Condition::any().add(own).add(ledger_entry::Column::DealerId.eq(actor.dealer_id.unwrap_or(-1))),
-        Role::ServiceManager => Condition::any().add(own).add(ledger_entry::Column::OemId.eq(actor.oem_id.unwrap_or(-1))),
+        Role::ServiceManager => {
+            Condition::any().add(own).add(ledger_entry::Column::OemId.eq(actor.oem_id.unwrap_or(-1)))
+        }
     }
 }
 
@@ -408,7 +418,9 @@ mod tests {
 
     async fn append(db: &DatabaseConnection, n: i64) {
         let mut tx = LedgerTx::begin(db, Some(1)).await.expect("begins");
-        tx.record(Change::new("user", n, "user.updated", json!({"n": n})).scoped(Some(2), None)).await.expect("records");
+        tx.record(Change::new("user", n, "user.updated", json!({"n": n})).scoped(Some(2), None))
+            .await
+            .expect("records");
         tx.commit().await.expect("commits");
     }
 
@@ -438,9 +450,11 @@ mod tests {
         let entry = ledger_entry::Entity::find_by_id(2).one(&db).await.expect("reads").expect("exists");
         let forged_data = r#"{"n":99}"#;
         let forged_hash = Link { data: forged_data, ..Link::from(&entry) }.hash(&entry.prev_hash);
-        db.execute_unprepared(&format!("UPDATE ledger_entries SET data = '{forged_data}', hash = '{forged_hash}' WHERE seq = 2"))
-            .await
-            .expect("tampers");
+        db.execute_unprepared(&format!(
+            "UPDATE ledger_entries SET data = '{forged_data}', hash = '{forged_hash}' WHERE seq = 2"
+        ))
+        .await
+        .expect("tampers");
         assert_eq!(verify_chain(&db).await.expect("verifies").first_bad_seq, Some(3));
     }
 

@@ -47,7 +47,12 @@ pub struct DealerSeed<'a> {
 ///
 /// # Errors
 /// `Conflict` when the code exists.
-pub async fn insert_oem(db: &DatabaseConnection, code: &str, name: &str, country: &str) -> Result<oem::Model, AppError> {
+pub async fn insert_oem(
+    db: &DatabaseConnection,
+    code: &str,
+    name: &str,
+    country: &str,
+) -> Result<oem::Model, AppError> {
     let mut tx = LedgerTx::begin(db, None).await?;
     let row = oem::ActiveModel {
         code: Set(code.into()),

@@ -26,10 +26,42 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
     let nordvolt = network::insert_oem(db, "NVX", "Nordvolt Motors", "SE").await?;
     network::insert_oem(db, "SLR", "Solaris Auto", "CN").await?;
     let dealers = [
-        DealerSeed { code: "NO001", name: "Fjord Elbil Service", country: "NO", city: "Oslo", time_zone: "Europe/Oslo", currency: "NOK", labor_rate_minor: 125_000 },
-        DealerSeed { code: "HU001", name: "Duna E-Motor Szerviz", country: "HU", city: "Budapest", time_zone: "Europe/Budapest", currency: "HUF", labor_rate_minor: 2_450_000 },
-        DealerSeed { code: "TH001", name: "Siam EV Care", country: "TH", city: "Bangkok", time_zone: "Asia/Bangkok", currency: "THB", labor_rate_minor: 180_000 },
-        DealerSeed { code: "BR001", name: "Paulista Eletricos", country: "BR", city: "São Paulo", time_zone: "America/Sao_Paulo", currency: "BRL", labor_rate_minor: 32_000 },
+        DealerSeed {
+            code: "NO001",
+            name: "Fjord Elbil Service",
+            country: "NO",
+            city: "Oslo",
+            time_zone: "Europe/Oslo",
+            currency: "NOK",
+            labor_rate_minor: 125_000,
+        },
+        DealerSeed {
+            code: "HU001",
+            name: "Duna E-Motor Szerviz",
+            country: "HU",
+            city: "Budapest",
+            time_zone: "Europe/Budapest",
+            currency: "HUF",
+            labor_rate_minor: 2_450_000,
+        },
+        DealerSeed {
+            code: "TH001",
+            name: "Siam EV Care",
+            country: "TH",
+            city: "Bangkok",
+            time_zone: "Asia/Bangkok",
+            currency: "THB",
+            labor_rate_minor: 180_000,
+        },
+        DealerSeed {
+            code: "BR001",
+            name: "Paulista Eletricos",
+            country: "BR",
+            city: "São Paulo",
+            time_zone: "America/Sao_Paulo",
+            currency: "BRL",
+            labor_rate_minor: 32_000,
+        },
     ];
     let mut dealer_ids = Vec::new();
     for seed in dealers {
@@ -107,8 +139,13 @@ pub async fn seed_bench(db: &DatabaseConnection, users: u64) -> Result<(), AppEr
             .insert(&*tx)
             .await?;
             tx.record(
-                Change::new("user", row.id, "user.created", json!({"email": row.email, "role": "dealer", "dealer_id": home.id}))
-                    .scoped(Some(home.id), None),
+                Change::new(
+                    "user",
+                    row.id,
+                    "user.created",
+                    json!({"email": row.email, "role": "dealer", "dealer_id": home.id}),
+                )
+                .scoped(Some(home.id), None),
             )
             .await?;
         }

@@ -27,7 +27,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &UserFilter) -
     let limit = pagination::limit(filter.limit)?;
     let mut query = user::Entity::find();
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let pattern = format!("%{}%", q.to_lowercase().replace('\\', "").replace('%', "").replace('_', ""));
+        let pattern = format!("%{}%", q.to_lowercase().replace(['\\', '%', '_'], ""));
         query = query.filter(
             Condition::any()
                 .add(user::Column::Email.like(pattern.as_str()))
@@ -83,7 +83,11 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewUser) -> R
 ///
 /// # Errors
 /// `Validation` per field, `Conflict` when the email is taken.
-pub async fn create_unchecked(db: &DatabaseConnection, actor_id: Option<i64>, input: NewUser) -> Result<UserDto, AppError> {
+pub async fn create_unchecked(
+    db: &DatabaseConnection,
+    actor_id: Option<i64>,
+    input: NewUser,
+) -> Result<UserDto, AppError> {
     let mut errors = FieldErrors::new();
     let email = errors.check("email", validate::email(&input.email));
     let display_name = errors.check("display_name", validate::display_name(&input.display_name));
@@ -197,7 +201,8 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: i64, patch: User
         return Err(AppError::conflict("You cannot deactivate your own account."));
     }
     let mut errors = FieldErrors::new();
-    let display_name = patch.display_name.as_deref().and_then(|v| errors.check("display_name", validate::display_name(v)));
+    let display_name =
+        patch.display_name.as_deref().and_then(|v| errors.check("display_name", validate::display_name(v)));
     let locale = patch.locale.as_deref().and_then(|v| errors.check("locale", validate::locale(v)));
     let time_zone = patch.time_zone.as_deref().and_then(|v| errors.check("time_zone", validate::time_zone(v)));
     errors.finish()?;
@@ -248,7 +253,12 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: i64, patch: User
 ///
 /// # Errors
 /// `Forbidden` for non-admins, `NotFound`, `Validation` on `password`.
-pub async fn reset_password(db: &DatabaseConnection, actor: &Actor, id: i64, password: String) -> Result<UserDto, AppError> {
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    password: String,
+) -> Result<UserDto, AppError> {
     actor.require(Role::Admin)?;
     let row = user::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     auth::check_new_password("password", &password, &row.email)?;
