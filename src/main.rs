@@ -144,8 +144,21 @@ async fn serve(db: sea_orm::DatabaseConnection, config: &Config) -> anyhow::Resu
     Ok(())
 }
 
+/// Ctrl-C or SIGTERM (from a service manager or a script) ends `serve` after
+/// in-flight requests.
 async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
 }
 
 /// Prints an error the way a person reads it, fields included.

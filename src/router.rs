@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::response::IntoResponse;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use leptos::config::LeptosOptions;
@@ -32,6 +33,7 @@ pub fn build_router(db: DatabaseConnection, leptos_options: LeptosOptions, setti
     Router::new()
         .nest("/api/v1", crate::rest::router())
         .merge(pages)
+        .layer(from_fn(server_fn_status))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(limit_declared_length))
         .layer(from_fn_with_state(state.clone(), crate::security::resolve_actor))
@@ -47,7 +49,6 @@ async fn limit_declared_length(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    use axum::response::IntoResponse;
     let declared = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -61,4 +62,23 @@ async fn limit_declared_length(
         return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, err.to_string()).into_response();
     }
     next.run(request).await
+}
+
+/// Server functions answer 500 for every error raised before our code runs
+/// (arguments that do not deserialize, say). Their body is our `AppError`, so
+/// the status is taken from it: bad input is a 4xx, never a 500.
+async fn server_fn_status(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let is_server_fn = request.uri().path().starts_with("/rpc/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "response body unavailable").into_response();
+    };
+    if let Ok(err) = serde_json::from_slice::<app::model::AppError>(&bytes) {
+        parts.status = axum::http::StatusCode::from_u16(err.status()).unwrap_or(parts.status);
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }

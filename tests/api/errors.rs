@@ -98,3 +98,16 @@ async fn the_login_page_renders_on_the_server() {
     assert!(html.contains("Sign in to Aftermarket Ledger"));
     assert!(html.contains("<label for=\"email\">"));
 }
+
+#[tokio::test]
+async fn a_server_function_with_malformed_arguments_is_a_4xx() {
+    let app = spawn_app().await;
+    let response = reqwest::Client::new()
+        .post(format!("{}/rpc/users/get", app.base))
+        .header("Origin", &app.base)
+        .form(&[("id", "not-a-number")])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}

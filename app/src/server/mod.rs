@@ -9,6 +9,7 @@ pub mod error;
 pub mod ledger;
 pub mod network;
 pub mod pagination;
+pub mod secrets;
 pub mod seed;
 pub mod state;
 pub mod users;
