@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::response::IntoResponse;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;

@@ -262,17 +262,7 @@ pub async fn reset_password(
     actor.require(Role::Admin)?;
     let row = user::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
     auth::check_new_password("password", &password, &row.email)?;
-    let hash = auth::hash_password(password).await?;
-    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
-    let mut active: user::ActiveModel = row.clone().into();
-    active.password_hash = Set(hash);
-    active.locked_until = Set(None);
-    active.updated_at = Set(Utc::now());
-    let updated = active.update(&*tx).await?;
-    auth::end_all_sessions(&tx, id, None).await?;
-    login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(row.email.as_str())).exec(&*tx).await?;
-    tx.record(Change::new("user", id, "user.password_reset", json!({})).scoped(row.dealer_id, row.oem_id)).await?;
-    tx.commit().await?;
+    let updated = store_password(db, actor, row, password, NewPasswordBy::ResetByAdmin).await?;
     view(db, updated).await
 }
 
@@ -292,16 +282,47 @@ pub async fn change_password(
         return Err(AppError::field("current_password", "is not your current password"));
     }
     auth::check_new_password("new_password", &new_password, &row.email)?;
-    let hash = auth::hash_password(new_password).await?;
+    store_password(db, actor, row, new_password, NewPasswordBy::ByOwner).await?;
+    Ok(())
+}
+
+enum NewPasswordBy {
+    /// Every session ends and a sign-in lock is lifted.
+    ResetByAdmin,
+    /// The owner's other sessions end; the one they use stays.
+    ByOwner,
+}
+
+/// Hashes and stores a new password, ends sessions, and records it — one
+/// transaction.
+async fn store_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    row: user::Model,
+    password: String,
+    change: NewPasswordBy,
+) -> Result<user::Model, AppError> {
+    let hash = auth::hash_password(password).await?;
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
     let mut active: user::ActiveModel = row.clone().into();
     active.password_hash = Set(hash);
     active.updated_at = Set(Utc::now());
-    active.update(&*tx).await?;
-    auth::end_all_sessions(&tx, actor.user_id, Some(actor.credential)).await?;
-    tx.record(Change::new("user", actor.user_id, "user.password_changed", json!({})).scoped(row.dealer_id, row.oem_id))
-        .await?;
-    tx.commit().await
+    let (keep, action) = match change {
+        NewPasswordBy::ResetByAdmin => {
+            active.locked_until = Set(None);
+            login_failure::Entity::delete_many()
+                .filter(login_failure::Column::Email.eq(row.email.as_str()))
+                .exec(&*tx)
+                .await?;
+            (None, "user.password_reset")
+        }
+        NewPasswordBy::ByOwner => (Some(actor.credential), "user.password_changed"),
+    };
+    let updated = active.update(&*tx).await?;
+    auth::end_all_sessions(&tx, row.id, keep).await?;
+    tx.record(Change::new("user", row.id, action, json!({})).scoped(row.dealer_id, row.oem_id)).await?;
+    tx.commit().await?;
+    Ok(updated)
 }
 
 /// How many users exist (the CLI's `seed-demo --if-empty`).
