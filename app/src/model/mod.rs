@@ -2,7 +2,9 @@
 //! Everything here compiles to wasm, so the browser validates with the same code.
 
 pub mod error;
+pub mod authorization;
 pub mod ledger;
+pub mod network;
 pub mod role;
 pub mod time;
 pub mod user;

@@ -1,0 +1,133 @@
+//! Validation of the network's organisations, with kept crates for countries
+//! (ISO 3166-1), currencies (ISO 4217) and time zones (IANA).
+
+use serde::{Deserialize, Serialize};
+
+/// How a vehicle model is driven.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum Powertrain {
+    #[serde(rename = "BEV")]
+    Bev,
+    #[serde(rename = "PHEV")]
+    Phev,
+    #[serde(rename = "EREV")]
+    Erev,
+}
+
+impl Powertrain {
+    pub const ALL: [Powertrain; 3] = [Powertrain::Bev, Powertrain::Phev, Powertrain::Erev];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Powertrain::Bev => "BEV",
+            Powertrain::Phev => "PHEV",
+            Powertrain::Erev => "EREV",
+        }
+    }
+
+    /// # Errors
+    /// A message naming the accepted values.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        Powertrain::ALL.into_iter().find(|p| p.as_str() == raw.trim()).ok_or_else(|| "must be BEV, PHEV or EREV".into())
+    }
+}
+
+/// A short code such as `NO001` or `NVX`: 2–20 capital letters, digits or `-`.
+///
+/// # Errors
+/// A message saying what a code may contain.
+pub fn code(raw: &str) -> Result<String, String> {
+    let value = raw.trim().to_uppercase();
+    let ok = (2..=20).contains(&value.len()) && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if ok { Ok(value) } else { Err("must be 2–20 letters, digits or '-'".into()) }
+}
+
+/// A name of a company, model or city: trimmed, 1–120 characters.
+///
+/// # Errors
+/// A message when empty or too long.
+pub fn name(raw: &str) -> Result<String, String> {
+    let value = raw.trim();
+    match value.chars().count() {
+        0 => Err("is required".into()),
+        n if n > 120 => Err("must be at most 120 characters".into()),
+        _ => Ok(value.to_string()),
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code, e.g. `NO`.
+///
+/// # Errors
+/// A message when the code is not an assigned country.
+pub fn country(raw: &str) -> Result<String, String> {
+    let value = raw.trim().to_uppercase();
+    rust_iso3166::from_alpha2(&value)
+        .map(|c| c.alpha2.to_string())
+        .ok_or_else(|| "must be an ISO 3166-1 alpha-2 country code such as NO or TH".into())
+}
+
+/// An ISO 4217 currency code, e.g. `NOK`.
+///
+/// # Errors
+/// A message when the code is not a currency.
+pub fn currency(raw: &str) -> Result<String, String> {
+    let value = raw.trim().to_uppercase();
+    iso_currency::Currency::from_code(&value)
+        .map(|c| c.code().to_string())
+        .ok_or_else(|| "must be an ISO 4217 currency code such as NOK or THB".into())
+}
+
+/// A labour rate per hour in minor units: not negative, at most 10^12.
+///
+/// # Errors
+/// A message when out of range.
+pub fn labor_rate(minor: i64) -> Result<i64, String> {
+    if (0..=1_000_000_000_000).contains(&minor) { Ok(minor) } else { Err("must be between 0 and 10^12 minor units".into()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_uppercased_and_bounded() {
+        assert_eq!(code(" no001 "), Ok("NO001".into()));
+        assert!(code("N").is_err());
+        assert!(code("NO 001").is_err());
+        assert!(code(&"A".repeat(21)).is_err());
+    }
+
+    #[test]
+    fn countries_are_iso_3166_alpha_2() {
+        assert_eq!(country("no"), Ok("NO".into()));
+        assert_eq!(country("EG"), Ok("EG".into()));
+        assert!(country("XX").is_err());
+        assert!(country("NOR").is_err());
+    }
+
+    #[test]
+    fn currencies_are_iso_4217() {
+        assert_eq!(currency("huf"), Ok("HUF".into()));
+        assert_eq!(currency("BRL"), Ok("BRL".into()));
+        assert!(currency("ABC").is_err());
+    }
+
+    #[test]
+    fn powertrains_are_the_three_kinds() {
+        assert_eq!(Powertrain::parse("PHEV"), Ok(Powertrain::Phev));
+        assert!(Powertrain::parse("ICE").is_err());
+    }
+
+    #[test]
+    fn labor_rates_are_not_negative() {
+        assert!(labor_rate(-1).is_err());
+        assert_eq!(labor_rate(125_000), Ok(125_000));
+    }
+
+    #[test]
+    fn names_are_required() {
+        assert!(name("  ").is_err());
+        assert_eq!(name(" Oslo "), Ok("Oslo".into()));
+    }
+}
