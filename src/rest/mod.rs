@@ -3,6 +3,7 @@
 //! services, so the API enforces exactly what the UI does.
 
 mod auth;
+mod authorizations;
 mod extract;
 mod ledger;
 mod openapi;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(system::router())
         .merge(auth::router())
+        .merge(authorizations::router())
         .merge(users::router())
         .merge(ledger::router())
         .fallback(|| async { ApiError(AppError::NotFound) })

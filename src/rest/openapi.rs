@@ -11,9 +11,11 @@ use utoipa::{Modify, OpenApi};
         super::auth::login, super::auth::logout, super::auth::me, super::auth::change_password,
         super::users::list, super::users::create, super::users::find, super::users::update, super::users::reset_password,
         super::ledger::list, super::ledger::verify,
+        super::authorizations::list, super::authorizations::create, super::authorizations::find,
+        super::authorizations::suspend, super::authorizations::reinstate, super::authorizations::revoke,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "system"))
+    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "system"))
 )]
 pub struct ApiDoc;
 

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod auth;
+mod authorizations;
 mod errors;
 mod ledger;
 mod users;

@@ -157,6 +157,114 @@ pub fn is_authorized<'a>(authorizations: impl IntoIterator<Item = &'a Terms>, q:
     authorizations.into_iter().any(|terms| terms.covers(q))
 }
 
+/// An authorization as the API and the UI show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AuthorizationDto {
+    pub id: i64,
+    pub number: String,
+    pub oem_id: i64,
+    pub oem_name: String,
+    pub dealer_id: i64,
+    pub dealer_name: String,
+    pub service_types: Vec<ServiceType>,
+    /// Empty: every model of the OEM.
+    pub model_ids: Vec<i64>,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    /// The status today.
+    pub status: AuthorizationStatus,
+    pub status_changes: Vec<StatusChangeDto>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StatusChangeDto {
+    pub kind: StatusChangeKind,
+    pub effective_date: NaiveDate,
+    pub reason: String,
+    pub actor_id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `POST /authorizations`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAuthorization {
+    pub oem_id: i64,
+    pub dealer_id: i64,
+    pub service_types: Vec<String>,
+    #[serde(default)]
+    pub model_ids: Vec<i64>,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+}
+
+/// `POST /authorizations/{id}/suspend|reinstate|revoke`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusChangeRequest {
+    pub effective_date: NaiveDate,
+    pub reason: String,
+}
+
+/// Filters of `GET /authorizations`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct AuthorizationFilter {
+    #[serde(default)]
+    pub dealer_id: Option<i64>,
+    #[serde(default)]
+    pub oem_id: Option<i64>,
+    /// active, suspended, revoked, expired or pending (as of today).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Valid today and ending within this many days.
+    #[serde(default)]
+    pub expiring_within_days: Option<i64>,
+    #[serde(default)]
+    pub limit: Option<u64>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+impl AuthorizationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthorizationStatus::Active => "active",
+            AuthorizationStatus::Suspended => "suspended",
+            AuthorizationStatus::Revoked => "revoked",
+            AuthorizationStatus::Expired => "expired",
+            AuthorizationStatus::Pending => "pending",
+        }
+    }
+
+    /// # Errors
+    /// A message naming the statuses.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        [Self::Active, Self::Suspended, Self::Revoked, Self::Expired, Self::Pending]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+            .ok_or_else(|| "must be one of active, suspended, revoked, expired, pending".into())
+    }
+}
+
+impl StatusChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusChangeKind::Suspended => "suspended",
+            StatusChangeKind::Reinstated => "reinstated",
+            StatusChangeKind::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Suspended, Self::Reinstated, Self::Revoked].into_iter().find(|k| k.as_str() == raw)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,8 +1,8 @@
 //! Types shared by the server and the browser: DTOs, enums and validation.
 //! Everything here compiles to wasm, so the browser validates with the same code.
 
-pub mod error;
 pub mod authorization;
+pub mod error;
 pub mod ledger;
 pub mod network;
 pub mod role;

@@ -83,7 +83,11 @@ pub fn currency(raw: &str) -> Result<String, String> {
 /// # Errors
 /// A message when out of range.
 pub fn labor_rate(minor: i64) -> Result<i64, String> {
-    if (0..=1_000_000_000_000).contains(&minor) { Ok(minor) } else { Err("must be between 0 and 10^12 minor units".into()) }
+    if (0..=1_000_000_000_000).contains(&minor) {
+        Ok(minor)
+    } else {
+        Err("must be between 0 and 10^12 minor units".into())
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! build cannot reach any of it by construction.
 
 pub mod auth;
+pub mod authorizations;
 pub mod backup;
 pub mod db;
 pub mod entities;

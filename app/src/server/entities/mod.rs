@@ -1,6 +1,9 @@
 //! SeaORM entities: data only. Behaviour lives in the services.
 
 pub mod api_token;
+pub mod authorization;
+pub mod authorization_model;
+pub mod authorization_status_change;
 pub mod dealer;
 pub mod ledger_entry;
 pub mod ledger_head;
@@ -8,3 +11,5 @@ pub mod login_failure;
 pub mod oem;
 pub mod session;
 pub mod user;
+pub mod vehicle_model;
+pub mod warranty_policy;

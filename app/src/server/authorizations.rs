@@ -1,0 +1,377 @@
+//! OEM authorizations: admins grant, suspend, reinstate and revoke them;
+//! dealers see their own, service managers their OEM's.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::json;
+
+use super::auth::Actor;
+use super::entities::{
+    authorization, authorization_model, authorization_status_change as change, dealer, oem, vehicle_model,
+};
+use super::ledger::{Change, LedgerTx};
+use super::pagination;
+use crate::model::authorization::{
+    AuthorizationDto, AuthorizationFilter, AuthorizationStatus, NewAuthorization, Question, ServiceType, StatusChange,
+    StatusChangeDto, StatusChangeKind, StatusChangeRequest, Terms,
+};
+use crate::model::user::Page;
+use crate::model::{AppError, FieldErrors, Role};
+
+/// Authorizations the actor may see, filtered; status filters apply as of today.
+///
+/// # Errors
+/// `Validation` for bad filters.
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &AuthorizationFilter,
+) -> Result<Page<AuthorizationDto>, AppError> {
+    let limit = pagination::limit(filter.limit)?;
+    let status = filter
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(AuthorizationStatus::parse)
+        .transpose()
+        .map_err(|m| AppError::field("status", m))?;
+    let today = Utc::now().date_naive();
+    let mut query = scoped(actor);
+    if let Some(dealer_id) = filter.dealer_id {
+        query = query.filter(authorization::Column::DealerId.eq(dealer_id));
+    }
+    if let Some(oem_id) = filter.oem_id {
+        query = query.filter(authorization::Column::OemId.eq(oem_id));
+    }
+    if let Some(days) = filter.expiring_within_days {
+        if !(0..=3650).contains(&days) {
+            return Err(AppError::field("expiring_within_days", "must be between 0 and 3650"));
+        }
+        query = query
+            .filter(authorization::Column::ValidTo.gte(today))
+            .filter(authorization::Column::ValidTo.lte(today + chrono::Duration::days(days)));
+    }
+    let mut after = filter.cursor.as_deref().map(pagination::decode_cursor).transpose()?.unwrap_or(0);
+    // Status depends on today and the status history, so it is filtered
+    // here, batch by batch, keeping the pages exact.
+    let mut matches = Vec::new();
+    loop {
+        let batch = query
+            .clone()
+            .filter(authorization::Column::Id.gt(after))
+            .order_by_asc(authorization::Column::Id)
+            .limit(500)
+            .all(db)
+            .await?;
+        let exhausted = batch.len() < 500;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        let dtos = to_dtos(db, batch, today).await?;
+        matches.extend(dtos.into_iter().filter(|a| status.is_none_or(|s| a.status == s)));
+        if exhausted || matches.len() as u64 > limit {
+            break;
+        }
+    }
+    Ok(pagination::page(matches, limit, |a| a.id, |a| a))
+}
+
+/// One authorization in the actor's scope.
+///
+/// # Errors
+/// `NotFound` outside scope.
+pub async fn find(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<AuthorizationDto, AppError> {
+    let row = scoped(actor).filter(authorization::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound)?;
+    one(db, row).await
+}
+
+/// An admin grants an authorization.
+///
+/// # Errors
+/// `Forbidden` for non-admins; `Validation` per field.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewAuthorization,
+) -> Result<AuthorizationDto, AppError> {
+    actor.require(Role::Admin)?;
+    let mut errors = FieldErrors::new();
+    if oem::Entity::find_by_id(input.oem_id).one(db).await?.is_none() {
+        errors.add("oem_id", "is not a known OEM");
+    }
+    if dealer::Entity::find_by_id(input.dealer_id).one(db).await?.is_none() {
+        errors.add("dealer_id", "is not a known dealer");
+    }
+    let mut types = Vec::new();
+    for raw in &input.service_types {
+        if let Some(t) = errors.check("service_types", raw.parse::<ServiceType>())
+            && !types.contains(&t)
+        {
+            types.push(t);
+        }
+    }
+    if input.service_types.is_empty() {
+        errors.add("service_types", "must name at least one service type");
+    }
+    types.sort();
+    let mut model_ids = input.model_ids.clone();
+    model_ids.sort_unstable();
+    model_ids.dedup();
+    if !model_ids.is_empty() {
+        let known = vehicle_model::Entity::find()
+            .filter(vehicle_model::Column::Id.is_in(model_ids.clone()))
+            .filter(vehicle_model::Column::OemId.eq(input.oem_id))
+            .all(db)
+            .await?;
+        if known.len() != model_ids.len() {
+            errors.add("model_ids", "must all be models of the chosen OEM");
+        }
+    }
+    if input.valid_to < input.valid_from {
+        errors.add("valid_to", "must not be before valid_from");
+    }
+    errors.finish()?;
+
+    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
+    let service_types = types.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",");
+    let row = authorization::ActiveModel {
+        // Replaced below by the number derived from the id.
+        number: Set(format!("PENDING-{}", uuid::Uuid::new_v4().simple())),
+        oem_id: Set(input.oem_id),
+        dealer_id: Set(input.dealer_id),
+        service_types: Set(service_types),
+        valid_from: Set(input.valid_from),
+        valid_to: Set(input.valid_to),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&*tx)
+    .await?;
+    let mut numbered: authorization::ActiveModel = row.clone().into();
+    numbered.number = Set(format!("AUTH-{}-{:06}", row.created_at.year(), row.id));
+    let row = numbered.update(&*tx).await?;
+    for model_id in &model_ids {
+        authorization_model::ActiveModel { authorization_id: Set(row.id), model_id: Set(*model_id) }
+            .insert(&*tx)
+            .await?;
+    }
+    tx.record(
+        Change::new(
+            "authorization",
+            row.id,
+            "authorization.created",
+            json!({
+                "number": row.number, "oem_id": row.oem_id, "dealer_id": row.dealer_id,
+                "service_types": types, "model_ids": model_ids,
+                "valid_from": row.valid_from, "valid_to": row.valid_to,
+            }),
+        )
+        .scoped(Some(row.dealer_id), Some(row.oem_id)),
+    )
+    .await?;
+    tx.commit().await?;
+    one(db, row).await
+}
+
+/// Suspends, reinstates or revokes an authorization from a day on.
+///
+/// # Errors
+/// `Forbidden` for non-admins, `NotFound`, `Validation` on `reason`,
+/// `Conflict` when the change makes no sense in the current state (named).
+pub async fn change_status(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    kind: StatusChangeKind,
+    request: StatusChangeRequest,
+) -> Result<AuthorizationDto, AppError> {
+    actor.require(Role::Admin)?;
+    let reason = request.reason.trim().to_string();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::field("reason", "is required (at most 500 characters)"));
+    }
+    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
+    let row = authorization::Entity::find_by_id(id).one(&*tx).await?.ok_or(AppError::NotFound)?;
+    let terms = terms_of(&*tx, &row).await?;
+    let state = terms.status_on(request.effective_date);
+    let refused = match (kind, state) {
+        (_, AuthorizationStatus::Revoked) => Some("it is revoked"),
+        (StatusChangeKind::Suspended, AuthorizationStatus::Suspended) => Some("it is already suspended on that day"),
+        (StatusChangeKind::Reinstated, s) if s != AuthorizationStatus::Suspended => {
+            Some("it is not suspended on that day")
+        }
+        _ => None,
+    };
+    if let Some(why) = refused {
+        return Err(AppError::conflict(format!(
+            "This authorization cannot be {} from {}: {why} (status {}).",
+            kind.as_str(),
+            request.effective_date,
+            state.as_str()
+        )));
+    }
+    change::ActiveModel {
+        authorization_id: Set(id),
+        kind: Set(kind.as_str().to_string()),
+        effective_date: Set(request.effective_date),
+        reason: Set(reason.clone()),
+        actor_id: Set(actor.user_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&*tx)
+    .await?;
+    let action = match kind {
+        StatusChangeKind::Suspended => "authorization.suspended",
+        StatusChangeKind::Reinstated => "authorization.reinstated",
+        StatusChangeKind::Revoked => "authorization.revoked",
+    };
+    tx.record(
+        Change::new("authorization", id, action, json!({"effective_date": request.effective_date, "reason": reason}))
+            .scoped(Some(row.dealer_id), Some(row.oem_id)),
+    )
+    .await?;
+    tx.commit().await?;
+    one(db, row).await
+}
+
+/// Is the dealer authorized for this OEM, model and service type on that
+/// day? The one rule (`Terms::covers`) over all the dealer's authorizations.
+///
+/// # Errors
+/// When the database is unavailable.
+pub async fn is_authorized(db: &impl ConnectionTrait, question: &Question) -> Result<bool, AppError> {
+    let rows = authorization::Entity::find()
+        .filter(authorization::Column::DealerId.eq(question.dealer_id))
+        .filter(authorization::Column::OemId.eq(question.oem_id))
+        .all(db)
+        .await?;
+    for row in rows {
+        if terms_of(db, &row).await?.covers(question) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn scoped(actor: &Actor) -> sea_orm::Select<authorization::Entity> {
+    let query = authorization::Entity::find();
+    match actor.role {
+        Role::Admin => query,
+        Role::Dealer => query.filter(authorization::Column::DealerId.eq(actor.dealer_id.unwrap_or(-1))),
+        Role::ServiceManager => query.filter(authorization::Column::OemId.eq(actor.oem_id.unwrap_or(-1))),
+    }
+}
+
+async fn terms_of(db: &impl ConnectionTrait, row: &authorization::Model) -> Result<Terms, AppError> {
+    let models = authorization_model::Entity::find()
+        .filter(authorization_model::Column::AuthorizationId.eq(row.id))
+        .all(db)
+        .await?;
+    let changes = change::Entity::find()
+        .filter(change::Column::AuthorizationId.eq(row.id))
+        .order_by_asc(change::Column::Id)
+        .all(db)
+        .await?;
+    Ok(build_terms(row, models.iter().map(|m| m.model_id).collect(), &changes))
+}
+
+fn build_terms(row: &authorization::Model, model_ids: Vec<i64>, changes: &[change::Model]) -> Terms {
+    Terms {
+        oem_id: row.oem_id,
+        dealer_id: row.dealer_id,
+        service_types: row.service_types.split(',').filter_map(|t| t.parse().ok()).collect(),
+        model_ids,
+        valid_from: row.valid_from,
+        valid_to: row.valid_to,
+        changes: changes
+            .iter()
+            .filter_map(|c| {
+                StatusChangeKind::parse(&c.kind).map(|kind| StatusChange { kind, effective: c.effective_date })
+            })
+            .collect(),
+    }
+}
+
+async fn one(db: &DatabaseConnection, row: authorization::Model) -> Result<AuthorizationDto, AppError> {
+    let mut dtos = to_dtos(db, vec![row], Utc::now().date_naive()).await?;
+    dtos.pop().ok_or(AppError::NotFound)
+}
+
+/// DTOs for a batch of rows, with one `IN` query per related table.
+async fn to_dtos(
+    db: &DatabaseConnection,
+    rows: Vec<authorization::Model>,
+    today: NaiveDate,
+) -> Result<Vec<AuthorizationDto>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut models: HashMap<i64, Vec<i64>> = HashMap::new();
+    for m in authorization_model::Entity::find()
+        .filter(authorization_model::Column::AuthorizationId.is_in(ids.clone()))
+        .all(db)
+        .await?
+    {
+        models.entry(m.authorization_id).or_default().push(m.model_id);
+    }
+    let mut changes: HashMap<i64, Vec<change::Model>> = HashMap::new();
+    for c in change::Entity::find()
+        .filter(change::Column::AuthorizationId.is_in(ids))
+        .order_by_asc(change::Column::Id)
+        .all(db)
+        .await?
+    {
+        changes.entry(c.authorization_id).or_default().push(c);
+    }
+    let dealer_names: HashMap<i64, String> = dealer::Entity::find()
+        .filter(dealer::Column::Id.is_in(rows.iter().map(|r| r.dealer_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.name))
+        .collect();
+    let oem_names: HashMap<i64, String> = oem::Entity::find()
+        .filter(oem::Column::Id.is_in(rows.iter().map(|r| r.oem_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut model_ids = models.remove(&row.id).unwrap_or_default();
+            model_ids.sort_unstable();
+            let row_changes = changes.remove(&row.id).unwrap_or_default();
+            let terms = build_terms(&row, model_ids.clone(), &row_changes);
+            AuthorizationDto {
+                id: row.id,
+                number: row.number,
+                oem_name: oem_names.get(&row.oem_id).cloned().unwrap_or_default(),
+                dealer_name: dealer_names.get(&row.dealer_id).cloned().unwrap_or_default(),
+                oem_id: row.oem_id,
+                dealer_id: row.dealer_id,
+                status: terms.status_on(today),
+                service_types: terms.service_types,
+                model_ids,
+                valid_from: row.valid_from,
+                valid_to: row.valid_to,
+                status_changes: row_changes
+                    .into_iter()
+                    .filter_map(|c| {
+                        StatusChangeKind::parse(&c.kind).map(|kind| StatusChangeDto {
+                            kind,
+                            effective_date: c.effective_date,
+                            reason: c.reason,
+                            actor_id: c.actor_id,
+                            at: c.created_at,
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// An OEM authorization. `service_types` is a comma-separated list; the
+/// models are in `authorization_models` (none: every model of the OEM).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "authorizations")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub number: String,
+    pub oem_id: i64,
+    pub dealer_id: i64,
+    pub service_types: String,
+    pub valid_from: Date,
+    pub valid_to: Date,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
