@@ -4,7 +4,7 @@ import { open, signIn } from "./helpers";
 test("a service manager signs in, sees their OEM and changes their profile", async ({ page }) => {
   await signIn(page, "manager@demo.example");
   await expect(page.getByRole("heading", { name: "Welcome, Greta Lind" })).toBeVisible();
-  await expect(page.getByText("Nordvolt Motors").first()).toBeVisible();
+  await expect(page.getByText("Sinovolt Motors").first()).toBeVisible();
   await expect(page.getByText("Review warranty claims")).toBeVisible();
 
   await page.getByRole("link", { name: "My profile" }).click();

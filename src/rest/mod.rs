@@ -6,6 +6,7 @@ mod auth;
 mod authorizations;
 mod extract;
 mod ledger;
+mod network;
 mod openapi;
 mod system;
 mod users;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(authorizations::router())
         .merge(users::router())
         .merge(ledger::router())
+        .merge(network::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
         .method_not_allowed_fallback(|| async {
             ApiError(AppError::BadRequest { message: "This method is not allowed on this resource.".into() })

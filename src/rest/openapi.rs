@@ -12,10 +12,14 @@ use utoipa::{Modify, OpenApi};
         super::users::list, super::users::create, super::users::find, super::users::update, super::users::reset_password,
         super::ledger::list, super::ledger::verify,
         super::authorizations::list, super::authorizations::create, super::authorizations::find,
+        super::network::list_oems, super::network::create_oem, super::network::find_oem, super::network::update_oem,
+        super::network::list_models, super::network::create_model,
+        super::network::list_dealers, super::network::create_dealer, super::network::find_dealer, super::network::update_dealer,
+        super::network::list_policies, super::network::create_policy, super::network::update_policy,
         super::authorizations::suspend, super::authorizations::reinstate, super::authorizations::revoke,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "system"))
+    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "system"))
 )]
 pub struct ApiDoc;
 

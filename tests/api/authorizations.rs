@@ -60,7 +60,12 @@ async fn an_admin_grants_an_authorization_with_a_number_and_a_ledger_entry() {
 async fn bad_terms_are_refused_field_by_field() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
-    let other_oem = app::server::network::insert_oem(&app.db, "PRE", "Pearl River EV", "CN").await.expect("oem").id;
+    let other = app::model::network::OemInput {
+        code: Some("PRE".into()),
+        name: Some("Pearl River EV".into()),
+        country: Some("CN".into()),
+    };
+    let other_oem = app::server::oems::create_unchecked(&app.db, None, other).await.expect("oem").id;
     let foreign_model = vehicle_model(&app, other_oem, "PR1").await;
     let response = app
         .post(

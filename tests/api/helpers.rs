@@ -1,8 +1,9 @@
 use std::net::SocketAddr;
 
+use app::model::network::{DealerInput, Money, OemInput};
 use app::model::user::NewUser;
-use app::server::network::{self, DealerSeed};
 use app::server::{db, users};
+use app::server::{dealers, oems};
 use leptos::config::LeptosOptions;
 use rand::Rng;
 use reqwest::{Client, Response, StatusCode};
@@ -68,22 +69,24 @@ async fn orgs(db: &DatabaseConnection) -> (i64, i64, i64) {
         let oem = oem::Entity::find().one(db).await.expect("reads oems").expect("an oem exists").id;
         return (existing[0].id, existing[1].id, oem);
     }
-    let seed = |code, name, country, city, time_zone, currency| DealerSeed {
-        code,
-        name,
-        country,
-        city,
-        time_zone,
-        currency,
-        labor_rate_minor: 100_000,
+    let dealer = |code: &str, name: &str, country: &str, city: &str, time_zone: &str, currency: &str| DealerInput {
+        code: Some(code.into()),
+        name: Some(name.into()),
+        country: Some(country.into()),
+        city: Some(city.into()),
+        time_zone: Some(time_zone.into()),
+        currency: Some(currency.into()),
+        labor_rate: Some(Money { amount_minor: 100_000, currency: currency.into() }),
+        active: Some(true),
     };
-    let a = network::insert_dealer(db, seed("NO001", "Fjord Elbil", "NO", "Oslo", "Europe/Oslo", "NOK"))
+    let a = dealers::create_unchecked(db, None, dealer("NO001", "Fjord Elbil", "NO", "Oslo", "Europe/Oslo", "NOK"))
         .await
         .expect("dealer a");
-    let b = network::insert_dealer(db, seed("TH001", "Siam EV", "TH", "Bangkok", "Asia/Bangkok", "THB"))
+    let b = dealers::create_unchecked(db, None, dealer("TH001", "Siam EV", "TH", "Bangkok", "Asia/Bangkok", "THB"))
         .await
         .expect("dealer b");
-    let o = network::insert_oem(db, "NVX", "Nordvolt", "SE").await.expect("oem");
+    let oem = OemInput { code: Some("NVX".into()), name: Some("Nordvolt".into()), country: Some("SE".into()) };
+    let o = oems::create_unchecked(db, None, oem).await.expect("oem");
     (a.id, b.id, o.id)
 }
 

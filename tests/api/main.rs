@@ -8,4 +8,5 @@ mod auth;
 mod authorizations;
 mod errors;
 mod ledger;
+mod network;
 mod users;

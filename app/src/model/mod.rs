@@ -5,6 +5,7 @@ pub mod authorization;
 pub mod error;
 pub mod ledger;
 pub mod network;
+pub mod policy;
 pub mod role;
 pub mod time;
 pub mod user;

@@ -33,6 +33,94 @@ impl Powertrain {
     }
 }
 
+/// Money: integer minor units and an ISO 4217 code, never floats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    pub amount_minor: i64,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OemDto {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub country: String,
+}
+
+/// `POST /oems`; `PATCH /oems/{id}` takes the same fields, each optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OemInput {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VehicleModelDto {
+    pub id: i64,
+    pub oem_id: i64,
+    pub code: String,
+    pub name: String,
+    pub powertrain: Powertrain,
+}
+
+/// `POST /oems/{id}/models`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewVehicleModel {
+    pub code: String,
+    pub name: String,
+    pub powertrain: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DealerDto {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub country: String,
+    pub city: String,
+    pub time_zone: String,
+    pub currency: String,
+    pub labor_rate: Money,
+    pub active: bool,
+}
+
+/// `POST /dealers`; `PATCH /dealers/{id}` takes the same fields, each optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DealerInput {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub labor_rate: Option<Money>,
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
 /// A short code such as `NO001` or `NVX`: 2–20 capital letters, digits or `-`.
 ///
 /// # Errors

@@ -40,9 +40,16 @@ pub struct Actor {
 pub enum Credential {
     Session(i64),
     ApiToken(i64),
+    /// The command line, acting as a named admin (demo seed, operations).
+    CommandLine,
 }
 
 impl Actor {
+    /// The command line acting as an existing admin user.
+    pub fn command_line_admin(user_id: i64) -> Self {
+        Self { user_id, role: Role::Admin, dealer_id: None, oem_id: None, credential: Credential::CommandLine }
+    }
+
     /// # Errors
     /// `Forbidden` unless the actor has `role`.
     pub fn require(&self, role: Role) -> Result<(), AppError> {
@@ -291,6 +298,7 @@ pub async fn sign_out(db: &DatabaseConnection, actor: &Actor) -> Result<(), AppE
                 .await?;
             Change::new("api_token", id, "api_token.revoked", json!({"user_id": actor.user_id}))
         }
+        Credential::CommandLine => return Ok(()),
     };
     tx.record(change.scoped(actor.dealer_id, actor.oem_id)).await?;
     tx.commit().await
