@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod ledger;
+pub mod network;
 pub mod users;
 
 #[cfg(feature = "ssr")]

@@ -32,3 +32,16 @@ pub fn FormError<T: Send + Sync + Clone + 'static>(result: Signal<Option<Result<
         </Show>
     }
 }
+
+/// Asks before a destructive action (always yes where there is no window).
+pub fn confirm(message: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        window().confirm_with_message(message).unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = message;
+        true
+    }
+}

@@ -82,13 +82,26 @@ fn Nav(role: Role) -> impl IntoView {
         Role::Admin => view! {
             <h2 class="nav-section">{t!(i18n, nav_section_admin)}</h2>
             <ul>
+                {link("/dealers", t!(i18n, nav_dealers).into_any())}
+                {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
                 {link("/admin/users", t!(i18n, nav_users).into_any())}
                 {link("/admin/ledger", t!(i18n, nav_ledger).into_any())}
             </ul>
         }
         .into_any(),
-        Role::Dealer => view! { <h2 class="nav-section">{t!(i18n, nav_section_workshop)}</h2> }.into_any(),
-        Role::ServiceManager => view! { <h2 class="nav-section">{t!(i18n, nav_section_review)}</h2> }.into_any(),
+        Role::Dealer => view! {
+            <h2 class="nav-section">{t!(i18n, nav_section_workshop)}</h2>
+            <ul>{link("/authorizations", t!(i18n, nav_authorizations).into_any())}</ul>
+        }
+        .into_any(),
+        Role::ServiceManager => view! {
+            <h2 class="nav-section">{t!(i18n, nav_section_review)}</h2>
+            <ul>
+                {link("/dealers", t!(i18n, nav_dealers).into_any())}
+                {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
+            </ul>
+        }
+        .into_any(),
     };
     view! {
         <nav class="sidenav" aria-label="Main">

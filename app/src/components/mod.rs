@@ -4,4 +4,5 @@ pub mod form;
 pub mod guard;
 pub mod layout;
 pub mod session;
+pub mod status;
 pub mod time;

@@ -178,6 +178,39 @@ pub fn labor_rate(minor: i64) -> Result<i64, String> {
     }
 }
 
+/// An amount typed in major units (`1250`, `1250.5`, `1 250,50`) as minor
+/// units of `currency` (NOK has 2 decimals, HUF 2, JPY 0).
+///
+/// # Errors
+/// A message when the text is not an amount in that currency.
+pub fn parse_amount(raw: &str, currency: &str) -> Result<i64, String> {
+    let exponent = iso_currency::Currency::from_code(currency.trim().to_uppercase().as_str())
+        .and_then(|c| c.exponent())
+        .ok_or_else(|| "needs a valid currency first".to_string())? as usize;
+    let cleaned: String =
+        raw.trim().chars().filter(|c| !c.is_whitespace()).map(|c| if c == ',' { '.' } else { c }).collect();
+    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || (!fraction.is_empty() && !digits(fraction)) || fraction.len() > exponent {
+        return Err(format!("must be an amount with at most {exponent} decimals, like 1250.50"));
+    }
+    let padded = format!("{whole}{fraction:0<exponent$}");
+    padded.parse().map_err(|_| "is too large".to_string())
+}
+
+/// Minor units shown in major units with the currency's decimals: `1250.50 NOK`.
+pub fn format_amount(minor: i64, currency: &str) -> String {
+    let exponent = iso_currency::Currency::from_code(currency).and_then(|c| c.exponent()).unwrap_or(2) as u32;
+    let unit = 10i64.pow(exponent);
+    let sign = if minor < 0 { "-" } else { "" };
+    let (whole, fraction) = (minor.abs() / unit, minor.abs() % unit);
+    if exponent == 0 {
+        format!("{sign}{whole} {currency}")
+    } else {
+        format!("{sign}{whole}.{fraction:0width$} {currency}", width = exponent as usize)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +248,24 @@ mod tests {
     fn labor_rates_are_not_negative() {
         assert!(labor_rate(-1).is_err());
         assert_eq!(labor_rate(125_000), Ok(125_000));
+    }
+
+    #[test]
+    fn amounts_become_minor_units_of_the_currency() {
+        assert_eq!(parse_amount("1250.5", "NOK"), Ok(125_050));
+        assert_eq!(parse_amount("1 250,50", "EUR"), Ok(125_050));
+        assert_eq!(parse_amount("1800", "THB"), Ok(180_000));
+        assert_eq!(parse_amount("5000", "JPY"), Ok(5000));
+        assert!(parse_amount("12.345", "EUR").is_err());
+        assert!(parse_amount("-5", "EUR").is_err());
+        assert!(parse_amount("5", "XYZ").is_err());
+    }
+
+    #[test]
+    fn amounts_are_shown_with_the_currencys_decimals() {
+        assert_eq!(format_amount(125_050, "NOK"), "1250.50 NOK");
+        assert_eq!(format_amount(5000, "JPY"), "5000 JPY");
+        assert_eq!(format_amount(-5, "EUR"), "-0.05 EUR");
     }
 
     #[test]

@@ -133,6 +133,18 @@ pub fn time_zone(raw: &str) -> Result<String, String> {
         .map_err(|_| "must be an IANA time zone such as Europe/Oslo".into())
 }
 
+/// A calendar date `YYYY-MM-DD`.
+///
+/// # Errors
+/// A message when the text is not such a date.
+pub fn date(raw: &str) -> Result<chrono::NaiveDate, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err("is required".into());
+    }
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| "must be a date like 2026-11-24".into())
+}
+
 /// An optional id from a form field: empty means none.
 ///
 /// # Errors
@@ -207,6 +219,14 @@ mod tests {
         assert!(locale("en").is_ok());
         assert!(locale("zh").is_ok());
         assert!(locale("fr").is_err());
+    }
+
+    #[test]
+    fn dates_are_iso_calendar_dates() {
+        assert_eq!(date("2026-02-28").map(|d| d.to_string()), Ok("2026-02-28".into()));
+        assert!(date("2026-02-30").is_err());
+        assert!(date("24.11.2026").is_err());
+        assert_eq!(date(""), Err("is required".into()));
     }
 
     #[test]

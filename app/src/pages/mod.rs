@@ -1,5 +1,8 @@
 //! One module per page.
 
+pub mod authorization;
+pub mod authorizations;
+pub mod dealers;
 pub mod home;
 pub mod ledger;
 pub mod login;

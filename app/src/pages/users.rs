@@ -201,7 +201,7 @@ fn UserRow(user: UserDto, set_active: ServerAction<SetUserActive>) -> impl IntoV
                         class="btn btn-small"
                         aria-label=format!("{} {label}", if active { "Deactivate" } else { "Activate" })
                         on:click=move |ev| {
-                            if active && !confirm(&confirm_text) {
+                            if active && !crate::components::form::confirm(&confirm_text) {
                                 ev.prevent_default();
                             }
                         }
@@ -212,19 +212,6 @@ fn UserRow(user: UserDto, set_active: ServerAction<SetUserActive>) -> impl IntoV
                 <a class="btn btn-small btn-quiet" href=format!("/admin/users/{id}/password")>{t!(i18n, users_reset_password)}</a>
             </td>
         </tr>
-    }
-}
-
-/// Asks before a destructive action (always yes where there is no window).
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        window().confirm_with_message(message).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
     }
 }
 

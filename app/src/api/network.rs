@@ -1,0 +1,165 @@
+//! The dealer network in the browser: authorizations and dealers.
+
+use leptos::prelude::*;
+
+use crate::model::AppError;
+use crate::model::authorization::{AuthorizationDto, AuthorizationFilter};
+use crate::model::ledger::LedgerEntryDto;
+use crate::model::network::{DealerDto, OemDto, VehicleModelDto};
+use crate::model::user::Page;
+
+#[server(prefix = "/rpc", endpoint = "authorizations/list", input = leptos::server_fn::codec::Json)]
+pub async fn list_authorizations(filter: AuthorizationFilter) -> Result<Page<AuthorizationDto>, AppError> {
+    use super::ctx;
+    ctx::respond(async { crate::server::authorizations::list(&ctx::state()?.db, &ctx::actor()?, &filter).await }.await)
+}
+
+/// One authorization and its history, read from the ledger.
+#[server(prefix = "/rpc", endpoint = "authorizations/get")]
+pub async fn get_authorization(id: i64) -> Result<(AuthorizationDto, Vec<LedgerEntryDto>), AppError> {
+    use super::ctx;
+    use crate::model::ledger::LedgerFilter;
+    ctx::respond(
+        async {
+            let (db, actor) = (ctx::state()?.db, ctx::actor()?);
+            let authorization = crate::server::authorizations::find(&db, &actor, id).await?;
+            let filter = LedgerFilter {
+                entity: Some("authorization".into()),
+                entity_id: Some(id),
+                limit: Some(500),
+                ..Default::default()
+            };
+            let history = crate::server::ledger::list(&db, &actor, &filter).await?.items;
+            Ok((authorization, history))
+        }
+        .await,
+    )
+}
+
+/// Form fields arrive as text; checkboxes as lists that may be absent.
+#[server(prefix = "/rpc", endpoint = "authorizations/create")]
+pub async fn create_authorization(
+    oem_id: String,
+    dealer_id: String,
+    service_types: Option<Vec<String>>,
+    model_ids: Option<Vec<String>>,
+    valid_from: String,
+    valid_to: String,
+) -> Result<AuthorizationDto, AppError> {
+    use super::ctx;
+    use crate::model::authorization::NewAuthorization;
+    use crate::model::validate::{date, optional_id};
+    ctx::respond(
+        async {
+            let mut errors = crate::model::FieldErrors::new();
+            let oem_id = errors
+                .check("oem_id", optional_id(Some(&oem_id)).and_then(|id| id.ok_or_else(|| "is required".into())));
+            let dealer_id = errors.check(
+                "dealer_id",
+                optional_id(Some(&dealer_id)).and_then(|id| id.ok_or_else(|| "is required".into())),
+            );
+            let valid_from = errors.check("valid_from", date(&valid_from));
+            let valid_to = errors.check("valid_to", date(&valid_to));
+            let model_ids: Vec<i64> = model_ids
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|id| errors.check("model_ids", optional_id(Some(id))).flatten())
+                .collect();
+            errors.finish()?;
+            let (Some(oem_id), Some(dealer_id), Some(valid_from), Some(valid_to)) =
+                (oem_id, dealer_id, valid_from, valid_to)
+            else {
+                return Err(AppError::bad_request("missing fields"));
+            };
+            let input = NewAuthorization {
+                oem_id,
+                dealer_id,
+                service_types: service_types.unwrap_or_default(),
+                model_ids,
+                valid_from,
+                valid_to,
+            };
+            crate::server::authorizations::create(&ctx::state()?.db, &ctx::actor()?, input).await
+        }
+        .await,
+    )
+}
+
+/// Suspend, reinstate or revoke (`kind`) from a day on, with a reason.
+#[server(prefix = "/rpc", endpoint = "authorizations/change_status")]
+pub async fn change_authorization_status(
+    id: i64,
+    kind: String,
+    effective_date: String,
+    reason: String,
+) -> Result<AuthorizationDto, AppError> {
+    use super::ctx;
+    use crate::model::authorization::{StatusChangeKind, StatusChangeRequest};
+    ctx::respond(
+        async {
+            let kind = StatusChangeKind::parse(&kind)
+                .ok_or_else(|| AppError::field("kind", "must be suspended, reinstated or revoked"))?;
+            let effective_date =
+                crate::model::validate::date(&effective_date).map_err(|m| AppError::field("effective_date", m))?;
+            let request = StatusChangeRequest { effective_date, reason };
+            crate::server::authorizations::change_status(&ctx::state()?.db, &ctx::actor()?, id, kind, request).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "dealers/list")]
+pub async fn list_dealers() -> Result<Vec<DealerDto>, AppError> {
+    use super::ctx;
+    ctx::respond(async { crate::server::dealers::list(&ctx::state()?.db, &ctx::actor()?).await }.await)
+}
+
+/// The OEMs in scope, each with its models.
+#[server(prefix = "/rpc", endpoint = "oems/with_models")]
+pub async fn oems_with_models() -> Result<Vec<(OemDto, Vec<VehicleModelDto>)>, AppError> {
+    use super::ctx;
+    ctx::respond(
+        async {
+            let (db, actor) = (ctx::state()?.db, ctx::actor()?);
+            let mut out = Vec::new();
+            for oem in crate::server::oems::list(&db, &actor).await? {
+                let models = crate::server::oems::models(&db, &actor, oem.id).await?;
+                out.push((oem, models));
+            }
+            Ok(out)
+        }
+        .await,
+    )
+}
+
+/// The labour rate arrives in major units (`1250.50`) and is stored in minor units.
+#[server(prefix = "/rpc", endpoint = "dealers/create")]
+pub async fn create_dealer(
+    code: String,
+    name: String,
+    country: String,
+    city: String,
+    time_zone: String,
+    currency: String,
+    labor_rate: String,
+) -> Result<DealerDto, AppError> {
+    use super::ctx;
+    use crate::model::network::{DealerInput, Money, parse_amount};
+    ctx::respond(
+        async {
+            let amount = parse_amount(&labor_rate, &currency).map_err(|m| AppError::field("labor_rate", m))?;
+            let input = DealerInput {
+                code: Some(code),
+                name: Some(name),
+                country: Some(country),
+                city: Some(city),
+                time_zone: Some(time_zone),
+                labor_rate: Some(Money { amount_minor: amount, currency: currency.trim().to_uppercase() }),
+                currency: Some(currency),
+                active: Some(true),
+            };
+            crate::server::dealers::create(&ctx::state()?.db, &ctx::actor()?, input).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,92 @@
+//! Dealers: the list in the actor's scope and, for admins, a new dealer.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::network::{CreateDealer, list_dealers};
+use crate::components::form::{FieldError, FormError};
+use crate::components::guard::RequireRole;
+use crate::components::session::use_session;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::model::Role;
+
+#[component]
+pub fn DealersPage() -> impl IntoView {
+    let create = ServerAction::<CreateDealer>::new();
+    view! { <RequireRole roles=&[Role::Admin, Role::ServiceManager]><Dealers create /></RequireRole> }
+}
+
+#[component]
+fn Dealers(create: ServerAction<CreateDealer>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let dealers = Resource::new(move || create.version().get(), |_| list_dealers());
+    let result = Signal::derive(move || create.value().get());
+    let is_admin = move || session.current().is_some_and(|u| u.role == Role::Admin);
+    let field = move |id: &'static str, label: AnyView, kind: &'static str, hint: Option<&'static str>| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input id=id name=id type=kind required placeholder=hint.unwrap_or_default() />
+                <FieldError result field=id />
+            </div>
+        }
+    };
+    view! {
+        <Title text=move || t_string!(i18n, nav_dealers).to_string() />
+        <section class="page">
+            <h1>{t!(i18n, nav_dealers)}</h1>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match dealers.await {
+                        Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, dealers_empty)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table class="data">
+                                    <thead><tr>
+                                        <th scope="col">{t!(i18n, dealer_code)}</th>
+                                        <th scope="col">{t!(i18n, users_col_name)}</th>
+                                        <th scope="col">{t!(i18n, dealer_city)}</th>
+                                        <th scope="col">{t!(i18n, dealer_time_zone)}</th>
+                                        <th scope="col" class="num">{t!(i18n, dealer_labor_rate)}</th>
+                                        <th scope="col">{t!(i18n, users_col_status)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|d| view! {
+                                            <tr>
+                                                <td>{d.code.clone()}</td>
+                                                <td>{d.name.clone()}</td>
+                                                <td>{format!("{}, {}", d.city, d.country)}</td>
+                                                <td>{d.time_zone.clone()}</td>
+                                                <td class="num">{crate::model::network::format_amount(d.labor_rate.amount_minor, &d.currency)}</td>
+                                                <td>{if d.active { t!(i18n, users_active).into_any() } else { t!(i18n, users_inactive).into_any() }}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            <Show when=is_admin>
+                <h2>{t!(i18n, dealer_new)}</h2>
+                <Show when=move || matches!(create.value().get(), Some(Ok(_)))>
+                    <div class="alert alert-ok" role="status">{t!(i18n, dealer_created)}</div>
+                </Show>
+                <FormError result />
+                <ActionForm action=create attr:class="narrow">
+                    {field("code", t!(i18n, dealer_code).into_any(), "text", Some("EG001"))}
+                    {field("name", t!(i18n, users_col_name).into_any(), "text", None)}
+                    {field("country", t!(i18n, dealer_country).into_any(), "text", Some("EG"))}
+                    {field("city", t!(i18n, dealer_city).into_any(), "text", None)}
+                    {field("time_zone", t!(i18n, dealer_time_zone).into_any(), "text", Some("Africa/Cairo"))}
+                    {field("currency", t!(i18n, dealer_currency).into_any(), "text", Some("EGP"))}
+                    {field("labor_rate", t!(i18n, dealer_labor_rate).into_any(), "text", Some("1500.00"))}
+                    <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>{t!(i18n, dealer_create)}</button>
+                </ActionForm>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,71 @@
+import { expect, test } from "@playwright/test";
+import { signIn, signOut, unique } from "./helpers";
+
+test("an admin records a dealer, its user and an authorization, suspends it, and the dealer sees it", async ({ page }) => {
+  page.on("dialog", (dialog) => dialog.accept());
+  const code = unique("EG").replace(/[^A-Za-z0-9]/g, "").slice(0, 12).toUpperCase();
+  const dealerName = `Nile EV ${code}`;
+
+  await signIn(page, "admin@demo.example");
+  await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
+
+  // A dealer, with server-side validation shown beside the field first.
+  await page.getByRole("link", { name: "Dealers", exact: true }).click();
+  await page.getByLabel("Code").fill(code);
+  await page.getByLabel("Name", { exact: true }).fill(dealerName);
+  await page.getByLabel("Country").fill("XX");
+  await page.getByLabel("City").fill("Cairo");
+  await page.getByLabel("Time zone").fill("Africa/Cairo");
+  await page.getByLabel("Currency").fill("EGP");
+  await page.getByLabel("Labour rate per hour").fill("1500.00");
+  await page.getByRole("button", { name: "Record dealer" }).click();
+  await expect(page.getByText("must be an ISO 3166-1 alpha-2 country code")).toBeVisible();
+  await page.getByLabel("Country").fill("EG");
+  await page.getByRole("button", { name: "Record dealer" }).click();
+  await expect(page.getByText("Dealer recorded.")).toBeVisible();
+  await expect(page.getByRole("cell", { name: dealerName })).toBeVisible();
+
+  // Its user.
+  const email = `${code.toLowerCase()}@e2e.example`;
+  const password = "nile-workshop-2026";
+  await page.goto("/admin/users/new");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Display name").fill("Omar Test");
+  await page.getByLabel("Role").selectOption("dealer");
+  await page.getByLabel("Dealer").selectOption({ label: `${code} · ${dealerName}` });
+  await page.getByLabel("Initial password").fill(password);
+  await page.getByRole("button", { name: "Create user" }).click();
+  await expect(page.getByText(`User ${email} created.`)).toBeVisible();
+
+  // An authorization for it.
+  await page.goto("/authorizations/new");
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+  await page.getByLabel("OEM").selectOption({ label: "SVM · Sinovolt Motors" });
+  await page.getByLabel("Dealer").selectOption({ label: `${code} · ${dealerName}` });
+  await page.getByLabel("hv_battery").check();
+  await page.getByLabel("warranty_repair").check();
+  await page.getByLabel("Valid from").fill("2026-01-01");
+  await page.getByLabel("Valid to").fill("2028-12-31");
+  await page.getByRole("button", { name: "Grant authorization" }).click();
+  await expect(page.getByText("Authorization granted:")).toBeVisible();
+  await page.getByRole("link", { name: /^AUTH-/ }).click();
+  await expect(page.getByText("Active").first()).toBeVisible();
+
+  // Suspend it (the confirmation dialog is accepted above).
+  await page.getByLabel("Action").selectOption("suspended");
+  await page.getByLabel("Effective date").fill("2026-01-15");
+  await page.getByLabel("Reason").fill("HV bay audit");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByText("HV bay audit")).toBeVisible();
+  await expect(page.getByText("authorization.suspended")).toBeVisible();
+  await signOut(page);
+
+  // The dealer sees its suspended authorization, and nobody else's.
+  await signIn(page, email, password);
+  await expect(page.getByRole("heading", { name: "Welcome, Omar Test" })).toBeVisible();
+  await page.getByRole("link", { name: "Authorizations", exact: true }).click();
+  const rows = page.getByRole("row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1)).toContainText("Suspended");
+  await expect(rows.nth(1)).toContainText(dealerName);
+});
