@@ -69,3 +69,21 @@ test("an admin records a dealer, its user and an authorization, suspends it, and
   await expect(rows.nth(1)).toContainText("Suspended");
   await expect(rows.nth(1)).toContainText(dealerName);
 });
+
+test("the admin's home shows what needs attention, and OEMs list their models and policies", async ({ page }) => {
+  await signIn(page, "admin@demo.example");
+  await expect(page.getByText("Dealers with no active authorization")).toBeVisible();
+  await expect(page.getByText("EG001 · Nile EV Service")).toBeVisible();
+  await expect(page.getByText("Expiring within 30 days")).toBeVisible();
+
+  await page.getByRole("link", { name: "OEMs and models" }).click();
+  const sinovolt = page.getByRole("article").filter({ hasText: "SVM · Sinovolt Motors" });
+  await expect(sinovolt).toContainText("SV5 · Sinovolt S5 Touring · BEV");
+  await expect(sinovolt).toContainText("hv_battery · 96 months · 160000 km");
+  const code = `T${Date.now().toString(36).slice(-5).toUpperCase()}`;
+  await sinovolt.getByLabel("Code").fill(code);
+  await sinovolt.getByLabel("Name").fill("Sinovolt Test");
+  await sinovolt.getByLabel("Powertrain").selectOption("EREV");
+  await sinovolt.getByRole("button", { name: "Add model" }).click();
+  await expect(sinovolt).toContainText(`${code} · Sinovolt Test · EREV`);
+});

@@ -108,6 +108,12 @@ pub async fn change_authorization_status(
     )
 }
 
+#[server(prefix = "/rpc", endpoint = "network/overview")]
+pub async fn network_overview() -> Result<crate::model::authorization::NetworkOverview, AppError> {
+    use super::ctx;
+    ctx::respond(async { crate::server::authorizations::overview(&ctx::state()?.db, &ctx::actor()?).await }.await)
+}
+
 #[server(prefix = "/rpc", endpoint = "dealers/list")]
 pub async fn list_dealers() -> Result<Vec<DealerDto>, AppError> {
     use super::ctx;
@@ -159,6 +165,72 @@ pub async fn create_dealer(
                 active: Some(true),
             };
             crate::server::dealers::create(&ctx::state()?.db, &ctx::actor()?, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "oems/create")]
+pub async fn create_oem(code: String, name: String, country: String) -> Result<OemDto, AppError> {
+    use super::ctx;
+    use crate::model::network::OemInput;
+    ctx::respond(
+        async {
+            let input = OemInput { code: Some(code), name: Some(name), country: Some(country) };
+            crate::server::oems::create(&ctx::state()?.db, &ctx::actor()?, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "oems/create_model")]
+pub async fn create_model(
+    oem_id: i64,
+    code: String,
+    name: String,
+    powertrain: String,
+) -> Result<VehicleModelDto, AppError> {
+    use super::ctx;
+    use crate::model::network::NewVehicleModel;
+    ctx::respond(
+        async {
+            let input = NewVehicleModel { code, name, powertrain };
+            crate::server::oems::create_model(&ctx::state()?.db, &ctx::actor()?, oem_id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "policies/list")]
+pub async fn list_policies() -> Result<Vec<crate::model::policy::PolicyDto>, AppError> {
+    use super::ctx;
+    ctx::respond(async { crate::server::policies::list(&ctx::state()?.db, &ctx::actor()?).await }.await)
+}
+
+/// Months and km arrive as text and are checked field by field.
+#[server(prefix = "/rpc", endpoint = "policies/create")]
+pub async fn create_policy(
+    oem_id: i64,
+    model_id: Option<String>,
+    component_category: String,
+    months: String,
+    km: String,
+) -> Result<crate::model::policy::PolicyDto, AppError> {
+    use super::ctx;
+    use crate::model::policy::NewPolicy;
+    ctx::respond(
+        async {
+            let mut errors = crate::model::FieldErrors::new();
+            let model_id = errors.check("model_id", crate::model::validate::optional_id(model_id.as_deref())).flatten();
+            let months =
+                errors.check("months", months.trim().parse::<i32>().map_err(|_| "must be a whole number".to_string()));
+            let km = errors.check("km", km.trim().parse::<i64>().map_err(|_| "must be a whole number".to_string()));
+            errors.finish()?;
+            let (Some(months), Some(km)) = (months, km) else {
+                return Err(AppError::bad_request("missing fields"));
+            };
+            let input = NewPolicy { oem_id, model_id, component_category, months, km };
+            crate::server::policies::create(&ctx::state()?.db, &ctx::actor()?, input).await
         }
         .await,
     )

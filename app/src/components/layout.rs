@@ -82,6 +82,7 @@ fn Nav(role: Role) -> impl IntoView {
         Role::Admin => view! {
             <h2 class="nav-section">{t!(i18n, nav_section_admin)}</h2>
             <ul>
+                {link("/oems", t!(i18n, nav_oems).into_any())}
                 {link("/dealers", t!(i18n, nav_dealers).into_any())}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
                 {link("/admin/users", t!(i18n, nav_users).into_any())}
@@ -97,6 +98,7 @@ fn Nav(role: Role) -> impl IntoView {
         Role::ServiceManager => view! {
             <h2 class="nav-section">{t!(i18n, nav_section_review)}</h2>
             <ul>
+                {link("/oems", t!(i18n, nav_oems).into_any())}
                 {link("/dealers", t!(i18n, nav_dealers).into_any())}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
             </ul>

@@ -230,6 +230,16 @@ pub struct AuthorizationFilter {
     pub cursor: Option<String>,
 }
 
+/// What needs an admin's attention in the network today.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NetworkOverview {
+    /// Active authorizations ending within 30, 60 and 90 days.
+    pub expiring: [(i64, usize); 3],
+    pub suspended: usize,
+    /// Active dealers without any authorization active today: `(id, code, name)`.
+    pub dealers_without_active: Vec<(i64, String, String)>,
+}
+
 impl AuthorizationStatus {
     pub fn as_str(self) -> &'static str {
         match self {

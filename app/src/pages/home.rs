@@ -35,6 +35,7 @@ fn Home() -> impl IntoView {
         Role::Dealer => t!(i18n, home_dealer_next).into_any(),
         Role::ServiceManager => t!(i18n, home_manager_next).into_any(),
         Role::Admin => view! {
+            <AdminOverview />
             <p>{t!(i18n, home_admin_next)}</p>
             <p class="actions">
                 <a class="btn btn-primary" href="/admin/users/new">{t!(i18n, users_new)}</a>
@@ -58,4 +59,43 @@ fn Home() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// What needs the admin's attention: each figure links to the list to act on.
+#[component]
+fn AdminOverview() -> impl IntoView {
+    let i18n = use_i18n();
+    let overview = Resource::new(|| (), |_| crate::api::network::network_overview());
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                overview.await.ok().map(|o| view! {
+                    <div class="facts">
+                        {o.expiring.into_iter().map(|(days, count)| view! {
+                            <div>
+                                <dt>{t!(i18n, home_expiring, days = move || days)}</dt>
+                                <dd><a href=format!("/authorizations?status=active&expiring_within_days={days}")>{count}</a></dd>
+                            </div>
+                        }).collect_view()}
+                        <div>
+                            <dt>{t!(i18n, status_suspended)}</dt>
+                            <dd><a href="/authorizations?status=suspended">{o.suspended}</a></dd>
+                        </div>
+                    </div>
+                    <h2>{t!(i18n, home_unauthorized_dealers)}</h2>
+                    {if o.dealers_without_active.is_empty() {
+                        view! { <p class="muted">{t!(i18n, home_all_authorized)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="timeline">
+                                {o.dealers_without_active.into_iter().map(|(_, code, name)| view! {
+                                    <li>{format!("{code} · {name}")} " — " <a href="/authorizations/new">{t!(i18n, auth_new)}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                })
+            })}
+        </Suspense>
+    }
 }

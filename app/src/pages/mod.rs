@@ -7,5 +7,6 @@ pub mod home;
 pub mod ledger;
 pub mod login;
 pub mod not_found;
+pub mod oems;
 pub mod profile;
 pub mod users;

@@ -17,8 +17,8 @@ use super::entities::{
 use super::ledger::{Change, LedgerTx};
 use super::pagination;
 use crate::model::authorization::{
-    AuthorizationDto, AuthorizationFilter, AuthorizationStatus, NewAuthorization, Question, ServiceType, StatusChange,
-    StatusChangeDto, StatusChangeKind, StatusChangeRequest, Terms,
+    AuthorizationDto, AuthorizationFilter, AuthorizationStatus, NetworkOverview, NewAuthorization, Question,
+    ServiceType, StatusChange, StatusChangeDto, StatusChangeKind, StatusChangeRequest, Terms,
 };
 use crate::model::user::Page;
 use crate::model::{AppError, FieldErrors, Role};
@@ -256,6 +256,33 @@ pub async fn is_authorized(db: &impl ConnectionTrait, question: &Question) -> Re
         }
     }
     Ok(false)
+}
+
+/// Expiring and suspended authorizations and unauthorized dealers, for the
+/// admin's home page.
+///
+/// # Errors
+/// `Forbidden` for non-admins.
+pub async fn overview(db: &DatabaseConnection, actor: &Actor) -> Result<NetworkOverview, AppError> {
+    actor.require(Role::Admin)?;
+    let today = Utc::now().date_naive();
+    let all = to_dtos(db, authorization::Entity::find().all(db).await?, today).await?;
+    let active: Vec<&AuthorizationDto> = all.iter().filter(|a| a.status == AuthorizationStatus::Active).collect();
+    let expiring = [30, 60, 90].map(|days| {
+        let limit = today + chrono::Duration::days(days);
+        (days, active.iter().filter(|a| a.valid_to <= limit).count())
+    });
+    let suspended = all.iter().filter(|a| a.status == AuthorizationStatus::Suspended).count();
+    let dealers_without_active = dealer::Entity::find()
+        .filter(dealer::Column::Active.eq(true))
+        .order_by_asc(dealer::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|d| !active.iter().any(|a| a.dealer_id == d.id))
+        .map(|d| (d.id, d.code, d.name))
+        .collect();
+    Ok(NetworkOverview { expiring, suspended, dealers_without_active })
 }
 
 fn scoped(actor: &Actor) -> sea_orm::Select<authorization::Entity> {
