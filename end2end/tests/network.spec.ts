@@ -42,8 +42,8 @@ test("an admin records a dealer, its user and an authorization, suspends it, and
   await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
   await page.getByLabel("OEM").selectOption({ label: "SVM · Sinovolt Motors" });
   await page.getByLabel("Dealer").selectOption({ label: `${code} · ${dealerName}` });
-  await page.getByLabel("hv_battery").check();
-  await page.getByLabel("warranty_repair").check();
+  await page.getByLabel("HV battery").check();
+  await page.getByLabel("Warranty repair").check();
   await page.getByLabel("Valid from").fill("2026-01-01");
   await page.getByLabel("Valid to").fill("2028-12-31");
   await page.getByRole("button", { name: "Grant authorization" }).click();
@@ -79,7 +79,7 @@ test("the admin's home shows what needs attention, and OEMs list their models an
   await page.getByRole("link", { name: "OEMs and models" }).click();
   const sinovolt = page.getByRole("article").filter({ hasText: "SVM · Sinovolt Motors" });
   await expect(sinovolt).toContainText("SV5 · Sinovolt S5 Touring · BEV");
-  await expect(sinovolt).toContainText("hv_battery · 96 months · 160000 km");
+  await expect(sinovolt).toContainText("HV battery · 96 Months · 160000 km");
   const code = `T${Date.now().toString(36).slice(-5).toUpperCase()}`;
   await sinovolt.getByLabel("Code").fill(code);
   await sinovolt.getByLabel("Name").fill("Sinovolt Test");

@@ -126,12 +126,35 @@ async fn each_role_gets_403_for_writes_it_may_not_make() {
             json!({"oem_id": app.oem, "dealer_id": app.dealer_a, "service_types": ["maintenance"], "valid_from": "2026-01-01", "valid_to": "2026-12-31"}),
         ),
     ];
+    let admin = app.admin_token().await;
+    let policy = json(app.post(&admin, "/warranty-policies", &writes[2].1).await).await;
+    let grant = json(app.post(&admin, "/authorizations", &writes[3].1).await).await;
+    let change = json!({"effective_date": "2026-06-01", "reason": "x"});
+    let more_posts: [(String, Value); 5] = [
+        (format!("/oems/{}/models", app.oem), json!({"code": "M1", "name": "M", "powertrain": "BEV"})),
+        (format!("/authorizations/{}/suspend", grant["id"]), change.clone()),
+        (format!("/authorizations/{}/reinstate", grant["id"]), change.clone()),
+        (format!("/authorizations/{}/revoke", grant["id"]), change.clone()),
+        (
+            "/users".to_string(),
+            json!({"email": "x@test.example", "display_name": "X", "role": "admin", "password": PASSWORD}),
+        ),
+    ];
+    let patches: [(String, Value); 3] = [
+        (format!("/dealers/{}", app.dealer_a), json!({"city": "X"})),
+        (format!("/oems/{}", app.oem), json!({"name": "X"})),
+        (format!("/warranty-policies/{}", policy["id"]), json!({"months": 12})),
+    ];
     for token in [&dealer, &manager] {
         for (path, body) in &writes {
             assert_eq!(app.post(token, path, body).await.status(), StatusCode::FORBIDDEN, "POST {path}");
         }
-        let patch = app.patch(token, &format!("/dealers/{}", app.dealer_a), &json!({"city": "X"})).await;
-        assert_eq!(patch.status(), StatusCode::FORBIDDEN);
+        for (path, body) in &more_posts {
+            assert_eq!(app.post(token, path, body).await.status(), StatusCode::FORBIDDEN, "POST {path}");
+        }
+        for (path, body) in &patches {
+            assert_eq!(app.patch(token, path, body).await.status(), StatusCode::FORBIDDEN, "PATCH {path}");
+        }
     }
 }
 
@@ -161,4 +184,11 @@ async fn reads_are_scoped_and_out_of_scope_ids_are_404() {
     assert_eq!(app.get(&dealer_b, &format!("/oems/{}/models", app.oem)).await.status(), StatusCode::NOT_FOUND);
     assert!(ids(json(app.get(&dealer_b, "/authorizations").await).await).is_empty());
     assert_eq!(app.get(&manager, &format!("/oems/{}", app.oem)).await.status(), StatusCode::OK);
+
+    // Policies follow the OEMs in scope.
+    let policy = json!({"oem_id": app.oem, "component_category": "hv_battery", "months": 96, "km": 160000});
+    assert_eq!(app.post(&admin, "/warranty-policies", &policy).await.status(), StatusCode::CREATED);
+    assert_eq!(json(app.get(&dealer_a, "/warranty-policies").await).await["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(json(app.get(&dealer_b, "/warranty-policies").await).await["items"].as_array().map(Vec::len), Some(0));
+    assert_eq!(json(app.get(&manager, "/warranty-policies").await).await["items"].as_array().map(Vec::len), Some(1));
 }

@@ -9,7 +9,7 @@ use crate::api::network::{ChangeAuthorizationStatus, get_authorization};
 use crate::components::form::{FieldError, FormError};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
-use crate::components::status::AuthorizationChip;
+use crate::components::status::{AuthorizationChip, ServiceTypes};
 use crate::components::time::Time;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::Role;
@@ -44,7 +44,7 @@ fn Authorization(change: ServerAction<ChangeAuthorizationStatus>) -> impl IntoVi
                                 <div><dt>{t!(i18n, user_dealer)}</dt><dd>{a.dealer_name.clone()}</dd></div>
                                 <div><dt>{t!(i18n, user_oem)}</dt><dd>{a.oem_name.clone()}</dd></div>
                                 <div><dt>{t!(i18n, auth_valid)}</dt><dd>{format!("{} – {}", a.valid_from, a.valid_to)}</dd></div>
-                                <div><dt>{t!(i18n, auth_service_types)}</dt><dd>{a.service_types.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</dd></div>
+                                <div><dt>{t!(i18n, auth_service_types)}</dt><dd><ServiceTypes types=a.service_types.clone() /></dd></div>
                                 <div><dt>{t!(i18n, auth_models)}</dt><dd>{if a.model_ids.is_empty() { t_string!(i18n, auth_all_models).to_string() } else { format!("{} models", a.model_ids.len()) }}</dd></div>
                             </dl>
                             <h2>{t!(i18n, auth_status_changes)}</h2>

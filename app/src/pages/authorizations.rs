@@ -8,10 +8,10 @@ use leptos_router::hooks::use_query_map;
 use crate::api::network::{CreateAuthorization, list_authorizations, list_dealers, oems_with_models};
 use crate::components::form::{FieldError, FormError};
 use crate::components::guard::RequireRole;
-use crate::components::status::AuthorizationChip;
+use crate::components::status::{AuthorizationChip, ServiceTypes, service_type_label, status_label};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::Role;
-use crate::model::authorization::{AuthorizationFilter, ServiceType};
+use crate::model::authorization::{AuthorizationFilter, AuthorizationStatus, ServiceType};
 
 #[component]
 pub fn AuthorizationsPage() -> impl IntoView {
@@ -50,8 +50,8 @@ fn AuthorizationsList() -> impl IntoView {
                     <label for="status">{t!(i18n, auth_status)}</label>
                     <select id="status" name="status">
                         <option value="">{t!(i18n, users_any)}</option>
-                        {["active", "suspended", "revoked", "expired", "pending"].into_iter().map(|s| view! {
-                            <option value=s selected=move || filter().status.as_deref() == Some(s)>{s}</option>
+                        {[AuthorizationStatus::Active, AuthorizationStatus::Suspended, AuthorizationStatus::Revoked, AuthorizationStatus::Expired, AuthorizationStatus::Pending].into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || filter().status.as_deref() == Some(s.as_str())>{status_label(s)}</option>
                         }).collect_view()}
                     </select>
                 </div>
@@ -89,7 +89,7 @@ fn AuthorizationsList() -> impl IntoView {
                                                 <td><a href=format!("/authorizations/{}", a.id)>{a.number.clone()}</a></td>
                                                 <td>{a.dealer_name.clone()}</td>
                                                 <td>{a.oem_name.clone()}</td>
-                                                <td>{a.service_types.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")}</td>
+                                                <td><ServiceTypes types=a.service_types.clone() /></td>
                                                 <td>{format!("{} – {}", a.valid_from, a.valid_to)}</td>
                                                 <td><AuthorizationChip status=a.status /></td>
                                             </tr>
@@ -172,7 +172,7 @@ fn NewAuthorizationForm(create: ServerAction<CreateAuthorization>) -> impl IntoV
                 <fieldset class="field">
                     <legend>{t!(i18n, auth_service_types)}</legend>
                     {ServiceType::ALL.into_iter().map(|s| view! {
-                        <label class="check"><input type="checkbox" name="service_types[]" value=s.as_str() />{s.as_str()}</label>
+                        <label class="check"><input type="checkbox" name="service_types[]" value=s.as_str() />{service_type_label(s)}</label>
                     }).collect_view()}
                     <FieldError result field="service_types" />
                 </fieldset>

@@ -7,6 +7,7 @@ use crate::api::network::{CreateModel, CreateOem, CreatePolicy, list_policies, o
 use crate::components::form::{FieldError, FormError};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
+use crate::components::status::category_label;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::Role;
 use crate::model::network::Powertrain;
@@ -59,7 +60,7 @@ fn Oems(actions: Actions) -> impl IntoView {
                                     <h3>{t!(i18n, oem_policies)}</h3>
                                     <ul class="timeline">
                                         {oem_policies.into_iter().map(|p| view! {
-                                            <li>{format!("{} · {} months · {} km", p.component_category.as_str(), p.months, p.km)}</li>
+                                            <li>{category_label(p.component_category)} " · " {p.months} " " {t!(i18n, oem_months)} " · " {p.km} " km"</li>
                                         }).collect_view()}
                                     </ul>
                                     <Show when=is_admin>
@@ -79,7 +80,7 @@ fn Oems(actions: Actions) -> impl IntoView {
                                                 <input type="hidden" name="oem_id" value=oem_id />
                                                 <label>{t!(i18n, oem_category)}
                                                     <select name="component_category">
-                                                        {ComponentCategory::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{c.as_str()}</option> }).collect_view()}
+                                                        {ComponentCategory::ALL.into_iter().map(|c| view! { <option value=c.as_str()>{category_label(c)}</option> }).collect_view()}
                                                     </select>
                                                 </label>
                                                 <label>{t!(i18n, oem_months)}<input name="months" required size="4" /></label>
