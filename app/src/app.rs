@@ -8,7 +8,9 @@ use leptos_router::path;
 use crate::components::layout::Layout;
 use crate::components::session::provide_session;
 use crate::i18n::I18nContextProvider;
-use crate::pages::{authorization, authorizations, dealers, home, ledger, login, not_found, oems, profile, users};
+use crate::pages::{
+    authorization, authorizations, dealer, dealers, home, ledger, login, not_found, oems, profile, users,
+};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/admin/users/:id/password") view=users::ResetPasswordPage />
                             <Route path=path!("/admin/ledger") view=ledger::LedgerPage />
                             <Route path=path!("/dealers") view=dealers::DealersPage />
+                            <Route path=path!("/dealers/:id") view=dealer::DealerPage />
                             <Route path=path!("/oems") view=oems::OemsPage />
                             <Route path=path!("/authorizations") view=authorizations::AuthorizationsPage />
                             <Route path=path!("/authorizations/new") view=authorizations::NewAuthorizationPage />

@@ -25,6 +25,18 @@ test("an admin records a dealer, its user and an authorization, suspends it, and
   await expect(page.getByText("Dealer recorded.")).toBeVisible();
   await expect(page.getByRole("cell", { name: dealerName })).toBeVisible();
 
+  // Edit it: a labour rate with three decimals is refused beside the field.
+  await page.getByRole("link", { name: code, exact: true }).click();
+  await expect(page.getByLabel("City")).toHaveValue("Cairo");
+  await page.getByLabel("City").fill("Alexandria");
+  await page.getByLabel("Labour rate per hour").fill("1600.555");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("must be an amount with at most 2 decimals")).toBeVisible();
+  await page.getByLabel("Labour rate per hour").fill("1600.50");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Changes saved.")).toBeVisible();
+  await expect(page.getByLabel("City")).toHaveValue("Alexandria");
+
   // Its user.
   const email = `${code.toLowerCase()}@e2e.example`;
   const password = "nile-workshop-2026";

@@ -235,3 +235,43 @@ pub async fn create_policy(
         .await,
     )
 }
+
+#[server(prefix = "/rpc", endpoint = "dealers/get")]
+pub async fn get_dealer(id: i64) -> Result<DealerDto, AppError> {
+    use super::ctx;
+    ctx::respond(async { crate::server::dealers::find(&ctx::state()?.db, &ctx::actor()?, id).await }.await)
+}
+
+/// Every field arrives as text; `active` is a checkbox (absent when unticked).
+#[server(prefix = "/rpc", endpoint = "dealers/update")]
+#[allow(clippy::too_many_arguments)]
+pub async fn update_dealer(
+    id: i64,
+    name: String,
+    country: String,
+    city: String,
+    time_zone: String,
+    currency: String,
+    labor_rate: String,
+    active: Option<String>,
+) -> Result<DealerDto, AppError> {
+    use super::ctx;
+    use crate::model::network::{DealerInput, Money, parse_amount};
+    ctx::respond(
+        async {
+            let amount = parse_amount(&labor_rate, &currency).map_err(|m| AppError::field("labor_rate", m))?;
+            let input = DealerInput {
+                code: None,
+                name: Some(name),
+                country: Some(country),
+                city: Some(city),
+                time_zone: Some(time_zone),
+                labor_rate: Some(Money { amount_minor: amount, currency: currency.trim().to_uppercase() }),
+                currency: Some(currency),
+                active: Some(active.is_some()),
+            };
+            crate::server::dealers::update(&ctx::state()?.db, &ctx::actor()?, id, input).await
+        }
+        .await,
+    )
+}

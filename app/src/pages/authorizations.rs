@@ -36,6 +36,7 @@ fn AuthorizationsList() -> impl IntoView {
         }
     };
     let page = Resource::new(filter, list_authorizations);
+    let dealers = Resource::new(|| (), |_| list_dealers());
     view! {
         <Title text=move || t_string!(i18n, nav_authorizations).to_string() />
         <section class="page">
@@ -64,6 +65,22 @@ fn AuthorizationsList() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let dealers = dealers.await.unwrap_or_default();
+                        (dealers.len() > 1).then(|| view! {
+                            <div class="field">
+                                <label for="dealer_id">{t!(i18n, user_dealer)}</label>
+                                <select id="dealer_id" name="dealer_id">
+                                    <option value="">{t!(i18n, users_any)}</option>
+                                    {dealers.into_iter().map(|d| view! {
+                                        <option value=d.id selected=move || filter().dealer_id == Some(d.id)>{format!("{} · {}", d.code, d.name)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        })
+                    })}
+                </Suspense>
                 <button type="submit" class="btn">{t!(i18n, users_filter)}</button>
                 <a class="btn btn-quiet" href="/authorizations">{t!(i18n, users_clear)}</a>
             </Form>
@@ -72,7 +89,16 @@ fn AuthorizationsList() -> impl IntoView {
                     match page.await {
                         Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
                         Ok(page) if page.items.is_empty() => view! { <p class="empty">{t!(i18n, auth_empty)}</p> }.into_any(),
-                        Ok(page) => view! {
+                        Ok(page) => {
+                            let next = page.next_cursor.clone().map(|cursor| {
+                                let f = filter();
+                                let mut query = vec![format!("cursor={cursor}")];
+                                if let Some(s) = f.status { query.push(format!("status={s}")); }
+                                if let Some(d) = f.dealer_id { query.push(format!("dealer_id={d}")); }
+                                if let Some(e) = f.expiring_within_days { query.push(format!("expiring_within_days={e}")); }
+                                format!("/authorizations?{}", query.join("&"))
+                            });
+                            view! {
                             <div class="table-wrap">
                                 <table class="data">
                                     <thead><tr>
@@ -97,7 +123,9 @@ fn AuthorizationsList() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
+                            {next.map(|href| view! { <p><a class="btn" href=href>{t!(i18n, users_more)}</a></p> })}
+                        }.into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -55,7 +55,11 @@ fn Dealers(create: ServerAction<CreateDealer>) -> impl IntoView {
                                     <tbody>
                                         {list.into_iter().map(|d| view! {
                                             <tr>
-                                                <td>{d.code.clone()}</td>
+                                                <td>{if is_admin() {
+                                                    view! { <a href=format!("/dealers/{}", d.id)>{d.code.clone()}</a> }.into_any()
+                                                } else {
+                                                    d.code.clone().into_any()
+                                                }}</td>
                                                 <td>{d.name.clone()}</td>
                                                 <td>{format!("{}, {}", d.city, d.country)}</td>
                                                 <td>{d.time_zone.clone()}</td>

@@ -2,6 +2,7 @@
 
 pub mod authorization;
 pub mod authorizations;
+pub mod dealer;
 pub mod dealers;
 pub mod home;
 pub mod ledger;
