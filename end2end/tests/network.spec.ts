@@ -23,6 +23,9 @@ test("an admin records a dealer, its user and an authorization, suspends it, and
   await page.getByLabel("Country").fill("EG");
   await page.getByRole("button", { name: "Record dealer" }).click();
   await expect(page.getByText("Dealer recorded.")).toBeVisible();
+  await page.getByLabel("Search").fill(code);
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByRole("row")).toHaveCount(2);
   await expect(page.getByRole("cell", { name: dealerName })).toBeVisible();
 
   // Edit it: a labour rate with three decimals is refused beside the field.
@@ -94,8 +97,14 @@ test("the admin's home shows what needs attention, and OEMs list their models an
   await expect(sinovolt).toContainText("HV battery · 96 Months · 160000 km");
   const code = `T${Date.now().toString(36).slice(-5).toUpperCase()}`;
   await sinovolt.getByLabel("Code").fill(code);
-  await sinovolt.getByLabel("Name").fill("Sinovolt Test");
+  await sinovolt.getByLabel("Model name").fill("Sinovolt Test");
   await sinovolt.getByLabel("Powertrain").selectOption("EREV");
   await sinovolt.getByRole("button", { name: "Add model" }).click();
   await expect(sinovolt).toContainText(`${code} · Sinovolt Test · EREV`);
+
+  // Coverage is edited in place.
+  const battery = sinovolt.getByRole("listitem").filter({ hasText: "HV battery · 96 Months" });
+  await battery.getByLabel("Months").fill("100");
+  await battery.getByRole("button", { name: "Save" }).click();
+  await expect(sinovolt).toContainText("HV battery · 100 Months · 160000 km");
 });

@@ -1,11 +1,11 @@
 //! `/oems`, `/oems/{id}/models`, `/dealers`, `/warranty-policies`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 
-use app::model::network::{DealerDto, DealerInput, NewVehicleModel, OemDto, OemInput, VehicleModelDto};
+use app::model::network::{DealerDto, DealerFilter, DealerInput, NewVehicleModel, OemDto, OemInput, VehicleModelDto};
 use app::model::policy::{NewPolicy, PolicyDto, PolicyPatch};
 use app::model::user::Page;
 use app::server::{AppState, dealers, oems, policies};
@@ -88,9 +88,13 @@ pub async fn create_model(
     Ok((StatusCode::CREATED, Json(oems::create_model(&state.db, &actor, id, body).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/dealers", tag = "network", responses((status = 200, body = Page<DealerDto>)), security(("bearer" = [])))]
-pub async fn list_dealers(State(state): State<AppState>, Authed(actor): Authed) -> ApiResult<Json<Page<DealerDto>>> {
-    Ok(whole(dealers::list(&state.db, &actor).await?))
+#[utoipa::path(get, path = "/api/v1/dealers", tag = "network", params(DealerFilter), responses((status = 200, body = Page<DealerDto>)), security(("bearer" = [])))]
+pub async fn list_dealers(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Query(filter): Query<DealerFilter>,
+) -> ApiResult<Json<Page<DealerDto>>> {
+    Ok(Json(dealers::list(&state.db, &actor, &filter).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/dealers", tag = "network", request_body = DealerInput,

@@ -192,3 +192,20 @@ async fn reads_are_scoped_and_out_of_scope_ids_are_404() {
     assert_eq!(json(app.get(&dealer_b, "/warranty-policies").await).await["items"].as_array().map(Vec::len), Some(0));
     assert_eq!(json(app.get(&manager, "/warranty-policies").await).await["items"].as_array().map(Vec::len), Some(1));
 }
+
+#[tokio::test]
+async fn the_dealer_list_searches_and_pages() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for code in ["EG001", "EG002", "EG003"] {
+        assert_eq!(app.post(&admin, "/dealers", &dealer_body(code)).await.status(), StatusCode::CREATED);
+    }
+    let first = json(app.get(&admin, "/dealers?q=nile&limit=2").await).await;
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(2));
+    let cursor = first["next_cursor"].as_str().expect("another page").to_string();
+    let second = json(app.get(&admin, &format!("/dealers?q=nile&limit=2&cursor={cursor}")).await).await;
+    assert_eq!(second["items"].as_array().map(Vec::len), Some(1));
+    assert!(second["next_cursor"].is_null());
+    let by_country = json(app.get(&admin, "/dealers?country=no").await).await;
+    assert_eq!(by_country["items"][0]["code"], "NO001");
+}

@@ -114,10 +114,17 @@ pub async fn network_overview() -> Result<crate::model::authorization::NetworkOv
     ctx::respond(async { crate::server::authorizations::overview(&ctx::state()?.db, &ctx::actor()?).await }.await)
 }
 
-#[server(prefix = "/rpc", endpoint = "dealers/list")]
+/// Every dealer in scope (pickers).
+#[server(prefix = "/rpc", endpoint = "dealers/all")]
 pub async fn list_dealers() -> Result<Vec<DealerDto>, AppError> {
     use super::ctx;
-    ctx::respond(async { crate::server::dealers::list(&ctx::state()?.db, &ctx::actor()?).await }.await)
+    ctx::respond(async { crate::server::dealers::all(&ctx::state()?.db, &ctx::actor()?).await }.await)
+}
+
+#[server(prefix = "/rpc", endpoint = "dealers/search", input = leptos::server_fn::codec::Json)]
+pub async fn search_dealers(filter: crate::model::network::DealerFilter) -> Result<Page<DealerDto>, AppError> {
+    use super::ctx;
+    ctx::respond(async { crate::server::dealers::list(&ctx::state()?.db, &ctx::actor()?, &filter).await }.await)
 }
 
 /// The OEMs in scope, each with its models.
@@ -271,6 +278,36 @@ pub async fn update_dealer(
                 active: Some(active.is_some()),
             };
             crate::server::dealers::update(&ctx::state()?.db, &ctx::actor()?, id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "oems/update")]
+pub async fn update_oem(id: i64, name: String, country: String) -> Result<OemDto, AppError> {
+    use super::ctx;
+    use crate::model::network::OemInput;
+    ctx::respond(
+        async {
+            let input = OemInput { code: None, name: Some(name), country: Some(country) };
+            crate::server::oems::update(&ctx::state()?.db, &ctx::actor()?, id, input).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/rpc", endpoint = "policies/update")]
+pub async fn update_policy(id: i64, months: String, km: String) -> Result<crate::model::policy::PolicyDto, AppError> {
+    use super::ctx;
+    use crate::model::policy::PolicyPatch;
+    ctx::respond(
+        async {
+            let mut errors = crate::model::FieldErrors::new();
+            let months =
+                errors.check("months", months.trim().parse::<i32>().map_err(|_| "must be a whole number".to_string()));
+            let km = errors.check("km", km.trim().parse::<i64>().map_err(|_| "must be a whole number".to_string()));
+            errors.finish()?;
+            crate::server::policies::update(&ctx::state()?.db, &ctx::actor()?, id, PolicyPatch { months, km }).await
         }
         .await,
     )

@@ -98,6 +98,23 @@ pub struct DealerDto {
     pub active: bool,
 }
 
+/// Filters of `GET /dealers`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+pub struct DealerFilter {
+    /// Matches code, name or city, case-insensitively.
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub active: Option<bool>,
+    #[serde(default)]
+    pub limit: Option<u64>,
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
 /// `POST /dealers`; `PATCH /dealers/{id}` takes the same fields, each optional.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

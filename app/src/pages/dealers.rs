@@ -3,12 +3,16 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::network::{CreateDealer, list_dealers};
-use crate::components::form::{FieldError, FormError};
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::network::{CreateDealer, search_dealers};
+use crate::components::form::{FieldError, FormError, url_encode};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::Role;
+use crate::model::network::DealerFilter;
 
 #[component]
 pub fn DealersPage() -> impl IntoView {
@@ -20,7 +24,13 @@ pub fn DealersPage() -> impl IntoView {
 fn Dealers(create: ServerAction<CreateDealer>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let dealers = Resource::new(move || create.version().get(), |_| list_dealers());
+    let query = use_query_map();
+    let filter = move || {
+        let q = query.read();
+        let text = |key: &str| q.get(key).filter(|v| !v.is_empty());
+        DealerFilter { q: text("q"), cursor: text("cursor"), ..Default::default() }
+    };
+    let dealers = Resource::new(move || (filter(), create.version().get()), |(filter, _)| search_dealers(filter));
     let result = Signal::derive(move || create.value().get());
     let is_admin = move || session.current().is_some_and(|u| u.role == Role::Admin);
     let field = move |id: &'static str, label: AnyView, kind: &'static str, hint: Option<&'static str>| {
@@ -36,12 +46,25 @@ fn Dealers(create: ServerAction<CreateDealer>) -> impl IntoView {
         <Title text=move || t_string!(i18n, nav_dealers).to_string() />
         <section class="page">
             <h1>{t!(i18n, nav_dealers)}</h1>
+            <Form method="GET" action="" attr:class="filters">
+                <div class="field">
+                    <label for="q">{t!(i18n, users_search)}</label>
+                    <input id="q" name="q" type="search" prop:value=move || filter().q.unwrap_or_default() />
+                </div>
+                <button type="submit" class="btn">{t!(i18n, users_filter)}</button>
+                <a class="btn btn-quiet" href="/dealers">{t!(i18n, users_clear)}</a>
+            </Form>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match dealers.await {
                         Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, dealers_empty)}</p> }.into_any(),
-                        Ok(list) => view! {
+                        Ok(page) if page.items.is_empty() => view! { <p class="empty">{t!(i18n, dealers_empty)}</p> }.into_any(),
+                        Ok(page) => {
+                            let next = page.next_cursor.clone().map(|cursor| {
+                                let f = filter();
+                                format!("/dealers?q={}&cursor={cursor}", url_encode(&f.q.unwrap_or_default()))
+                            });
+                            view! {
                             <div class="table-wrap">
                                 <table class="data">
                                     <thead><tr>
@@ -53,7 +76,7 @@ fn Dealers(create: ServerAction<CreateDealer>) -> impl IntoView {
                                         <th scope="col">{t!(i18n, users_col_status)}</th>
                                     </tr></thead>
                                     <tbody>
-                                        {list.into_iter().map(|d| view! {
+                                        {page.items.into_iter().map(|d| view! {
                                             <tr>
                                                 <td>{if is_admin() {
                                                     view! { <a href=format!("/dealers/{}", d.id)>{d.code.clone()}</a> }.into_any()
@@ -70,7 +93,9 @@ fn Dealers(create: ServerAction<CreateDealer>) -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
+                            {next.map(|href| view! { <p><a class="btn" href=href>{t!(i18n, users_more)}</a></p> })}
+                        }.into_any()
+                        }
                     }
                 })}
             </Transition>

@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::network::{CreateModel, CreateOem, CreatePolicy, list_policies, oems_with_models};
+use crate::api::network::{
+    CreateModel, CreateOem, CreatePolicy, UpdateOem, UpdatePolicy, list_policies, oems_with_models,
+};
 use crate::components::form::{FieldError, FormError};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
@@ -18,11 +20,19 @@ struct Actions {
     oem: ServerAction<CreateOem>,
     model: ServerAction<CreateModel>,
     policy: ServerAction<CreatePolicy>,
+    rename: ServerAction<UpdateOem>,
+    coverage: ServerAction<UpdatePolicy>,
 }
 
 #[component]
 pub fn OemsPage() -> impl IntoView {
-    let actions = Actions { oem: ServerAction::new(), model: ServerAction::new(), policy: ServerAction::new() };
+    let actions = Actions {
+        oem: ServerAction::new(),
+        model: ServerAction::new(),
+        policy: ServerAction::new(),
+        rename: ServerAction::new(),
+        coverage: ServerAction::new(),
+    };
     view! { <RequireRole roles=&[Role::Admin, Role::ServiceManager]><Oems actions /></RequireRole> }
 }
 
@@ -31,18 +41,30 @@ fn Oems(actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let is_admin = move || session.current().is_some_and(|u| u.role == Role::Admin);
-    let versions = move || (actions.oem.version().get(), actions.model.version().get(), actions.policy.version().get());
+    let versions = move || {
+        (
+            actions.oem.version().get(),
+            actions.model.version().get(),
+            actions.policy.version().get(),
+            actions.rename.version().get(),
+            actions.coverage.version().get(),
+        )
+    };
     let data = Resource::new(versions, |_| async {
         Ok::<_, crate::model::AppError>((oems_with_models().await?, list_policies().await?))
     });
     let model_result = Signal::derive(move || actions.model.value().get());
     let policy_result = Signal::derive(move || actions.policy.value().get());
+    let rename_result = Signal::derive(move || actions.rename.value().get());
+    let coverage_result = Signal::derive(move || actions.coverage.value().get());
     view! {
         <Title text=move || t_string!(i18n, nav_oems).to_string() />
         <section class="page">
             <h1>{t!(i18n, nav_oems)}</h1>
             <FormError result=model_result />
             <FormError result=policy_result />
+            <FormError result=rename_result />
+            <FormError result=coverage_result />
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
@@ -50,6 +72,8 @@ fn Oems(actions: Actions) -> impl IntoView {
                         Ok((oems, policies)) => oems.into_iter().map(|(oem, models)| {
                             let oem_policies: Vec<_> = policies.iter().filter(|p| p.oem_id == oem.id).cloned().collect();
                             let oem_id = oem.id;
+                            let (oem_name, oem_country) = (oem.name.clone(), oem.country.clone());
+                            let admin = is_admin();
                             view! {
                                 <article class="card">
                                     <h2>{format!("{} · {} ({})", oem.code, oem.name, oem.country)}</h2>
@@ -59,16 +83,34 @@ fn Oems(actions: Actions) -> impl IntoView {
                                     </ul>
                                     <h3>{t!(i18n, oem_policies)}</h3>
                                     <ul class="timeline">
-                                        {oem_policies.into_iter().map(|p| view! {
-                                            <li>{category_label(p.component_category)} " · " {p.months} " " {t!(i18n, oem_months)} " · " {p.km} " km"</li>
-                                        }).collect_view()}
+                                        {oem_policies.into_iter().map(|p| {
+                                            let (policy_id, months, km) = (p.id, p.months, p.km);
+                                            view! {
+                                            <li>
+                                                {category_label(p.component_category)} " · " {p.months} " " {t!(i18n, oem_months)} " · " {p.km} " km"
+                                                {admin.then(|| view! {
+                                                    <ActionForm action=actions.coverage attr:class="inline-fields">
+                                                        <input type="hidden" name="id" value=policy_id />
+                                                        <label>{t!(i18n, oem_months)}<input name="months" required size="4" value=months /></label>
+                                                        <label>{t!(i18n, oem_km)}<input name="km" required size="8" value=km /></label>
+                                                        <button type="submit" class="btn btn-small">{t!(i18n, save)}</button>
+                                                    </ActionForm>
+                                                })}
+                                            </li>
+                                        }}).collect_view()}
                                     </ul>
-                                    <Show when=is_admin>
+                                    {admin.then(|| view! {
                                         <div class="forms-row">
+                                            <ActionForm action=actions.rename attr:class="inline-fields">
+                                                <input type="hidden" name="id" value=oem_id />
+                                                <label>{t!(i18n, users_col_name)}<input name="name" required value=oem_name.clone() /></label>
+                                                <label>{t!(i18n, dealer_country)}<input name="country" required size="3" value=oem_country.clone() /></label>
+                                                <button type="submit" class="btn">{t!(i18n, save)}</button>
+                                            </ActionForm>
                                             <ActionForm action=actions.model attr:class="inline-fields">
                                                 <input type="hidden" name="oem_id" value=oem_id />
                                                 <label>{t!(i18n, dealer_code)}<input name="code" required size="6" /></label>
-                                                <label>{t!(i18n, users_col_name)}<input name="name" required /></label>
+                                                <label>{t!(i18n, oem_model_name)}<input name="name" required /></label>
                                                 <label>{t!(i18n, oem_powertrain)}
                                                     <select name="powertrain">
                                                         {Powertrain::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.as_str()}</option> }).collect_view()}
@@ -88,7 +130,7 @@ fn Oems(actions: Actions) -> impl IntoView {
                                                 <button type="submit" class="btn">{t!(i18n, oem_add_policy)}</button>
                                             </ActionForm>
                                         </div>
-                                    </Show>
+                                    })}
                                 </article>
                             }
                         }).collect_view().into_any(),

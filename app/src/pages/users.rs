@@ -7,7 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::users::{CreateUser, ResetUserPassword, SetUserActive, get_user, list_users, org_options};
-use crate::components::form::{FieldError, FormError};
+use crate::components::form::{FieldError, FormError, url_encode};
 use crate::components::guard::RequireRole;
 use crate::components::layout::role_label;
 use crate::components::time::Time;
@@ -154,18 +154,8 @@ fn next_page_href(filter: &UserFilter, cursor: &str) -> String {
     if let Some(active) = filter.active {
         pairs.push(("active", active.to_string()));
     }
-    let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={}", encode(&v))).collect();
+    let query: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={}", url_encode(&v))).collect();
     format!("/admin/users?{}", query.join("&"))
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 #[component]

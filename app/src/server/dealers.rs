@@ -2,25 +2,74 @@
 //! dealers its OEM has authorized.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select, Set,
+};
 use serde_json::{Map, Value, json};
 
 use super::auth::Actor;
 use super::entities::{authorization, dealer};
 use super::error::on_unique;
 use super::ledger::{Change, LedgerTx};
-use crate::model::network::{self, DealerDto, DealerInput, Money};
+use super::pagination;
+use crate::model::network::{self, DealerDto, DealerFilter, DealerInput, Money};
+use crate::model::user::Page;
 use crate::model::{AppError, FieldErrors, Role, validate};
 
-/// The dealers in the actor's scope, by code.
+/// The dealers in the actor's scope, filtered and paged by id.
+///
+/// # Errors
+/// `Validation` for a bad limit or cursor.
+pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &DealerFilter) -> Result<Page<DealerDto>, AppError> {
+    let limit = pagination::limit(filter.limit)?;
+    let mut query = scoped(db, actor).await?;
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", q.to_lowercase().replace(['\\', '%', '_'], ""));
+        query = query.filter(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(dealer::Column::Code))).like(pattern.as_str()))
+                .add(Expr::expr(Func::lower(Expr::col(dealer::Column::Name))).like(pattern.as_str()))
+                .add(Expr::expr(Func::lower(Expr::col(dealer::Column::City))).like(pattern.as_str())),
+        );
+    }
+    if let Some(country) = filter.country.as_deref().filter(|c| !c.is_empty()) {
+        query = query.filter(dealer::Column::Country.eq(country.to_uppercase()));
+    }
+    if let Some(active) = filter.active {
+        query = query.filter(dealer::Column::Active.eq(active));
+    }
+    if let Some(cursor) = &filter.cursor {
+        query = query.filter(dealer::Column::Id.gt(pagination::decode_cursor(cursor)?));
+    }
+    let rows = query.order_by_asc(dealer::Column::Id).limit(limit + 1).all(db).await?;
+    Ok(pagination::page(rows, limit, |d| d.id, dto))
+}
+
+/// Every dealer in scope, by code (pickers in forms).
 ///
 /// # Errors
 /// When the database is unavailable.
-pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<DealerDto>, AppError> {
-    let query = dealer::Entity::find().order_by_asc(dealer::Column::Code);
-    let rows = match actor.role {
-        Role::Admin => query.all(db).await?,
-        Role::Dealer => query.filter(dealer::Column::Id.eq(actor.dealer_id.unwrap_or(-1))).all(db).await?,
+pub async fn all(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<DealerDto>, AppError> {
+    let rows = scoped(db, actor).await?.order_by_asc(dealer::Column::Code).all(db).await?;
+    Ok(rows.into_iter().map(dto).collect())
+}
+
+/// # Errors
+/// `NotFound` outside the actor's scope.
+pub async fn find(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<DealerDto, AppError> {
+    let row = scoped(db, actor).await?.filter(dealer::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound)?;
+    Ok(dto(row))
+}
+
+/// Admins see every dealer, a dealer itself, a service manager the dealers
+/// its OEM has authorized.
+async fn scoped(db: &DatabaseConnection, actor: &Actor) -> Result<Select<dealer::Entity>, AppError> {
+    let query = dealer::Entity::find();
+    Ok(match actor.role {
+        Role::Admin => query,
+        Role::Dealer => query.filter(dealer::Column::Id.eq(actor.dealer_id.unwrap_or(-1))),
         Role::ServiceManager => {
             let ids: Vec<i64> = authorization::Entity::find()
                 .filter(authorization::Column::OemId.eq(actor.oem_id.unwrap_or(-1)))
@@ -29,16 +78,9 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<DealerDt
                 .into_iter()
                 .map(|a| a.dealer_id)
                 .collect();
-            query.filter(dealer::Column::Id.is_in(ids)).all(db).await?
+            query.filter(dealer::Column::Id.is_in(ids))
         }
-    };
-    Ok(rows.into_iter().map(dto).collect())
-}
-
-/// # Errors
-/// `NotFound` outside the actor's scope.
-pub async fn find(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<DealerDto, AppError> {
-    list(db, actor).await?.into_iter().find(|d| d.id == id).ok_or(AppError::NotFound)
+    })
 }
 
 /// An admin records a dealer.
