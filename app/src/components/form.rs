@@ -56,3 +56,27 @@ pub fn url_encode(value: &str) -> String {
         })
         .collect()
 }
+
+/// A labelled filter select over `(id, label)` choices with an "any" first
+/// option; the current choice comes from the URL.
+#[component]
+pub fn IdFilter(
+    id: &'static str,
+    label: AnyView,
+    any: AnyView,
+    choices: Vec<(i64, String)>,
+    #[prop(into)] selected: Signal<Option<i64>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=id>
+                <option value="">{any}</option>
+                {choices
+                    .into_iter()
+                    .map(|(value, text)| view! { <option value=value selected=move || selected.get() == Some(value)>{text}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}

@@ -45,7 +45,7 @@ fn Authorization(change: ServerAction<ChangeAuthorizationStatus>) -> impl IntoVi
                                 <div><dt>{t!(i18n, user_oem)}</dt><dd>{a.oem_name.clone()}</dd></div>
                                 <div><dt>{t!(i18n, auth_valid)}</dt><dd>{format!("{} – {}", a.valid_from, a.valid_to)}</dd></div>
                                 <div><dt>{t!(i18n, auth_service_types)}</dt><dd><ServiceTypes types=a.service_types.clone() /></dd></div>
-                                <div><dt>{t!(i18n, auth_models)}</dt><dd>{if a.model_ids.is_empty() { t_string!(i18n, auth_all_models).to_string() } else { format!("{} models", a.model_ids.len()) }}</dd></div>
+                                <div><dt>{t!(i18n, auth_models)}</dt><dd>{if a.model_ids.is_empty() { t!(i18n, auth_all_models).into_any() } else { let count = a.model_ids.len(); t!(i18n, auth_model_count, count = move || count).into_any() }}</dd></div>
                             </dl>
                             <h2>{t!(i18n, auth_status_changes)}</h2>
                             {if a.status_changes.is_empty() {

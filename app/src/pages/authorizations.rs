@@ -6,7 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::network::{CreateAuthorization, list_authorizations, list_dealers, oems_with_models};
-use crate::components::form::{FieldError, FormError};
+use crate::components::form::{FieldError, FormError, IdFilter};
 use crate::components::guard::RequireRole;
 use crate::components::status::{AuthorizationChip, ServiceTypes, service_type_label, status_label};
 use crate::i18n::{t, t_string, use_i18n};
@@ -68,16 +68,12 @@ fn AuthorizationsList() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let dealers = dealers.await.unwrap_or_default();
-                        (dealers.len() > 1).then(|| view! {
-                            <div class="field">
-                                <label for="dealer_id">{t!(i18n, user_dealer)}</label>
-                                <select id="dealer_id" name="dealer_id">
-                                    <option value="">{t!(i18n, users_any)}</option>
-                                    {dealers.into_iter().map(|d| view! {
-                                        <option value=d.id selected=move || filter().dealer_id == Some(d.id)>{format!("{} · {}", d.code, d.name)}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
+                        (dealers.len() > 1).then(|| {
+                            let choices = dealers.into_iter().map(|d| (d.id, format!("{} · {}", d.code, d.name))).collect();
+                            view! {
+                                <IdFilter id="dealer_id" label=t!(i18n, user_dealer).into_any() any=t!(i18n, users_any).into_any()
+                                    choices selected=Signal::derive(move || filter().dealer_id) />
+                            }
                         })
                     })}
                 </Suspense>

@@ -7,7 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::users::{CreateUser, ResetUserPassword, SetUserActive, get_user, list_users, org_options};
-use crate::components::form::{FieldError, FormError, url_encode};
+use crate::components::form::{FieldError, FormError, IdFilter, url_encode};
 use crate::components::guard::RequireRole;
 use crate::components::layout::role_label;
 use crate::components::time::Time;
@@ -71,24 +71,12 @@ fn UsersList() -> impl IntoView {
                     {move || Suspend::new(async move {
                         let (dealers, oems) = orgs.await.unwrap_or_default();
                         view! {
-                            <div class="field">
-                                <label for="dealer_id">{t!(i18n, user_dealer)}</label>
-                                <select id="dealer_id" name="dealer_id">
-                                    <option value="">{t!(i18n, users_any)}</option>
-                                    {dealers.into_iter().map(|d| view! {
-                                        <option value=d.id selected=move || filter().dealer_id == Some(d.id)>{format!("{} · {}", d.code, d.name)}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="oem_id">{t!(i18n, user_oem)}</label>
-                                <select id="oem_id" name="oem_id">
-                                    <option value="">{t!(i18n, users_any)}</option>
-                                    {oems.into_iter().map(|o| view! {
-                                        <option value=o.id selected=move || filter().oem_id == Some(o.id)>{format!("{} · {}", o.code, o.name)}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
+                            <IdFilter id="dealer_id" label=t!(i18n, user_dealer).into_any() any=t!(i18n, users_any).into_any()
+                                choices=dealers.into_iter().map(|d| (d.id, format!("{} · {}", d.code, d.name))).collect()
+                                selected=Signal::derive(move || filter().dealer_id) />
+                            <IdFilter id="oem_id" label=t!(i18n, user_oem).into_any() any=t!(i18n, users_any).into_any()
+                                choices=oems.into_iter().map(|o| (o.id, format!("{} · {}", o.code, o.name))).collect()
+                                selected=Signal::derive(move || filter().oem_id) />
                         }
                     })}
                 </Suspense>
