@@ -80,3 +80,16 @@ pub fn IdFilter(
         </div>
     }
 }
+
+/// A failed load, shown where the content would have been.
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }
+}
+
+/// The link to a list's next page, when there is one.
+#[component]
+pub fn NextPage(href: Option<String>) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    href.map(|href| view! { <p><a class="btn" href=href>{crate::i18n::t!(i18n, users_more)}</a></p> })
+}

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::network::{ChangeAuthorizationStatus, get_authorization};
-use crate::components::form::{FieldError, FormError};
+use crate::components::form::{ErrorAlert, FieldError, FormError};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
 use crate::components::status::{AuthorizationChip, ServiceTypes};
@@ -34,7 +34,7 @@ fn Authorization(change: ServerAction<ChangeAuthorizationStatus>) -> impl IntoVi
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                         Ok((a, history)) => view! {
                             <Title text=a.number.clone() />
                             <header class="page-header">

@@ -6,7 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::network::{CreateAuthorization, list_authorizations, list_dealers, oems_with_models};
-use crate::components::form::{FieldError, FormError, IdFilter};
+use crate::components::form::{ErrorAlert, FieldError, FormError, IdFilter, NextPage};
 use crate::components::guard::RequireRole;
 use crate::components::status::{AuthorizationChip, ServiceTypes, service_type_label, status_label};
 use crate::i18n::{t, t_string, use_i18n};
@@ -83,7 +83,7 @@ fn AuthorizationsList() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                         Ok(page) if page.items.is_empty() => view! { <p class="empty">{t!(i18n, auth_empty)}</p> }.into_any(),
                         Ok(page) => {
                             let next = page.next_cursor.clone().map(|cursor| {
@@ -119,7 +119,7 @@ fn AuthorizationsList() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            {next.map(|href| view! { <p><a class="btn" href=href>{t!(i18n, users_more)}</a></p> })}
+                            <NextPage href=next />
                         }.into_any()
                         }
                     }

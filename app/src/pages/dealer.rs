@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::network::{UpdateDealer, get_dealer};
-use crate::components::form::{FieldError, FormError};
+use crate::components::form::{ErrorAlert, FieldError, FormError};
 use crate::components::guard::RequireRole;
 use crate::i18n::{t, use_i18n};
 use crate::model::Role;
@@ -29,7 +29,7 @@ fn DealerForm(update: ServerAction<UpdateDealer>) -> impl IntoView {
             <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match dealer.await {
-                        Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                         Ok(d) => {
                             let rate = format_amount(d.labor_rate.amount_minor, &d.currency);
                             let rate = rate.split(' ').next().unwrap_or_default().to_string();

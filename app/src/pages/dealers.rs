@@ -7,7 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::network::{CreateDealer, search_dealers};
-use crate::components::form::{FieldError, FormError, url_encode};
+use crate::components::form::{ErrorAlert, FieldError, FormError, NextPage, url_encode};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
 use crate::i18n::{t, t_string, use_i18n};
@@ -57,7 +57,7 @@ fn Dealers(create: ServerAction<CreateDealer>) -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match dealers.await {
-                        Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                         Ok(page) if page.items.is_empty() => view! { <p class="empty">{t!(i18n, dealers_empty)}</p> }.into_any(),
                         Ok(page) => {
                             let next = page.next_cursor.clone().map(|cursor| {
@@ -93,7 +93,7 @@ fn Dealers(create: ServerAction<CreateDealer>) -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            {next.map(|href| view! { <p><a class="btn" href=href>{t!(i18n, users_more)}</a></p> })}
+                            <NextPage href=next />
                         }.into_any()
                         }
                     }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::ledger::{VerifyLedger, recent_ledger};
+use crate::components::form::ErrorAlert;
 use crate::components::form::FormError;
 use crate::components::guard::RequireRole;
 use crate::components::time::Time;
@@ -59,7 +60,7 @@ fn Ledger() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match recent.await {
-                        Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                         Ok((entries, _)) if entries.is_empty() => view! { <p class="empty">{t!(i18n, ledger_empty)}</p> }.into_any(),
                         Ok((entries, _total)) => view! {
                             <div class="table-wrap">

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use crate::api::network::{
     CreateModel, CreateOem, CreatePolicy, UpdateOem, UpdatePolicy, list_policies, oems_with_models,
 };
-use crate::components::form::{FieldError, FormError};
+use crate::components::form::{ErrorAlert, FieldError, FormError};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
 use crate::components::status::category_label;
@@ -68,7 +68,7 @@ fn Oems(actions: Actions) -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                         Ok((oems, policies)) => oems.into_iter().map(|(oem, models)| {
                             let oem_policies: Vec<_> = policies.iter().filter(|p| p.oem_id == oem.id).cloned().collect();
                             let oem_id = oem.id;

@@ -7,7 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::users::{CreateUser, ResetUserPassword, SetUserActive, get_user, list_users, org_options};
-use crate::components::form::{FieldError, FormError, IdFilter, url_encode};
+use crate::components::form::{ErrorAlert, FieldError, FormError, IdFilter, NextPage, url_encode};
 use crate::components::guard::RequireRole;
 use crate::components::layout::role_label;
 use crate::components::time::Time;
@@ -87,7 +87,7 @@ fn UsersList() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match users.await {
-                        Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                         Ok(page) if page.items.is_empty() => view! { <p class="empty">{t!(i18n, users_empty)}</p> }.into_any(),
                         Ok(page) => {
                             let next = page.next_cursor.clone();
@@ -110,10 +110,7 @@ fn UsersList() -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
-                                {next.map(|cursor| {
-                                    let href = next_page_href(&filter(), &cursor);
-                                    view! { <p><a class="btn" href=href>{t!(i18n, users_more)}</a></p> }
-                                })}
+                                <NextPage href=next.map(|cursor| next_page_href(&filter(), &cursor)) />
                             }
                             .into_any()
                         }
@@ -295,7 +292,7 @@ fn ResetPasswordForm() -> impl IntoView {
             <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match user.await {
-                        Err(err) => view! { <div class="alert alert-error" role="alert">{err.to_string()}</div> }.into_any(),
+                        Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                         Ok(user) => view! {
                             <h1>{t!(i18n, user_reset_title, name = user.display_name.clone())}</h1>
                             <Show when=move || matches!(reset.value().get(), Some(Ok(_)))>
