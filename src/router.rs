@@ -18,6 +18,13 @@ use app::{App, shell};
 
 /// Request bodies above this answer 413 (attachments get their own limit).
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// CSV imports (a whole catalogue) may be larger.
+pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The body limit of a path: imports take more than everything else.
+fn limit_for(path: &str) -> usize {
+    if path.starts_with("/api/v1/") && path.ends_with("/import") { IMPORT_LIMIT } else { BODY_LIMIT }
+}
 
 /// Builds the whole application router on `db`.
 pub fn build_router(db: DatabaseConnection, leptos_options: LeptosOptions, settings: Settings) -> Router {
@@ -54,7 +61,7 @@ async fn limit_declared_length(
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > BODY_LIMIT) {
+    if declared.is_some_and(|len| len > limit_for(request.uri().path())) {
         let err = app::model::AppError::PayloadTooLarge;
         if request.uri().path().starts_with("/api/") {
             return crate::rest::ApiError(err).into_response();

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_foundation;
 mod m20261124_000002_network;
+mod m20261125_000003_stock;
 
 pub use m20261124_000001_foundation::GENESIS_HASH;
 
@@ -13,6 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261124_000001_foundation::Migration), Box::new(m20261124_000002_network::Migration)]
+        vec![
+            Box::new(m20261124_000001_foundation::Migration), Box::new(m20261124_000002_network::Migration),
+            Box::new(m20261125_000003_stock::Migration),
+        ]
     }
 }

@@ -2,7 +2,7 @@
 //! managers read those in their scope.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
@@ -12,7 +12,7 @@ use app::model::authorization::{
 use app::model::user::Page;
 use app::server::{AppState, authorizations};
 
-use super::{ApiResult, Authed, JsonBody};
+use super::{ApiResult, Authed, JsonBody, Params};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 pub async fn list(
     State(state): State<AppState>,
     Authed(actor): Authed,
-    Query(filter): Query<AuthorizationFilter>,
+    Params(filter): Params<AuthorizationFilter>,
 ) -> ApiResult<axum::Json<Page<AuthorizationDto>>> {
     Ok(axum::Json(authorizations::list(&state.db, &actor, &filter).await?))
 }

@@ -47,6 +47,42 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// Query parameters: 422 naming the parameter when one is mistyped or unknown.
+pub struct Params<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map(Self).map_err(|err| {
+            let path = err.path().to_string();
+            let (field, message) = describe(&path, &err.inner().to_string());
+            ApiError(AppError::field(&field, message))
+        })
+    }
+}
+
+/// A CSV upload: the raw bytes (the route sets its own size limit).
+pub struct CsvBody(pub Vec<u8>);
+
+impl<S: Send + Sync> FromRequest<S> for CsvBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if is_json {
+            return Err(ApiError(AppError::bad_request("Send the file itself as the body, with Content-Type: text/csv.")));
+        }
+        Ok(Self(read_body(req, state).await?.to_vec()))
+    }
+}
+
 /// The body of an action that takes none: empty, or `{}`.
 pub struct NoBody;
 

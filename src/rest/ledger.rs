@@ -1,14 +1,14 @@
 //! `/ledger` and `/ledger/verify`.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 
 use app::model::ledger::{LedgerEntryDto, LedgerFilter, VerifyReport};
 use app::model::user::Page;
 use app::server::{AppState, ledger};
 
-use super::{ApiResult, Authed};
+use super::{ApiResult, Authed, Params};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/ledger", get(list)).route("/ledger/verify", get(verify))
@@ -20,7 +20,7 @@ pub fn router() -> Router<AppState> {
 pub async fn list(
     State(state): State<AppState>,
     Authed(actor): Authed,
-    Query(filter): Query<LedgerFilter>,
+    Params(filter): Params<LedgerFilter>,
 ) -> ApiResult<axum::Json<Page<LedgerEntryDto>>> {
     Ok(axum::Json(ledger::list(&state.db, &actor, &filter).await?))
 }

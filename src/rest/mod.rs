@@ -8,6 +8,8 @@ mod extract;
 mod ledger;
 mod network;
 mod openapi;
+mod parts;
+mod stock;
 mod system;
 mod users;
 
@@ -19,7 +21,7 @@ use app::model::AppError;
 use app::model::error::ErrorBody;
 use app::server::AppState;
 
-pub use extract::{Authed, JsonBody, NoBody};
+pub use extract::{Authed, CsvBody, JsonBody, NoBody, Params};
 pub use openapi::ApiDoc;
 
 /// Every `/api/v1` route; unknown paths answer a JSON 404.
@@ -31,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .merge(users::router())
         .merge(ledger::router())
         .merge(network::router())
+        .merge(parts::router())
+        .merge(stock::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
         .method_not_allowed_fallback(|| async {
             ApiError(AppError::BadRequest { message: "This method is not allowed on this resource.".into() })

@@ -1,7 +1,7 @@
 //! `/oems`, `/oems/{id}/models`, `/dealers`, `/warranty-policies`.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 
@@ -10,7 +10,7 @@ use app::model::policy::{NewPolicy, PolicyDto, PolicyPatch};
 use app::model::user::Page;
 use app::server::{AppState, dealers, oems, policies};
 
-use super::{ApiResult, Authed, JsonBody};
+use super::{ApiResult, Authed, JsonBody, Params};
 
 use axum::Json;
 type Created<T> = (StatusCode, Json<T>);
@@ -92,7 +92,7 @@ pub async fn create_model(
 pub async fn list_dealers(
     State(state): State<AppState>,
     Authed(actor): Authed,
-    Query(filter): Query<DealerFilter>,
+    Params(filter): Params<DealerFilter>,
 ) -> ApiResult<Json<Page<DealerDto>>> {
     Ok(Json(dealers::list(&state.db, &actor, &filter).await?))
 }

@@ -17,9 +17,13 @@ use utoipa::{Modify, OpenApi};
         super::network::list_dealers, super::network::create_dealer, super::network::find_dealer, super::network::update_dealer,
         super::network::list_policies, super::network::create_policy, super::network::update_policy,
         super::authorizations::suspend, super::authorizations::reinstate, super::authorizations::revoke,
+        super::parts::list, super::parts::create, super::parts::find, super::parts::update, super::parts::import,
+        super::parts::export,
+        super::stock::levels, super::stock::movements, super::stock::record, super::stock::transfer,
+        super::stock::reorder_point, super::stock::import, super::stock::export, super::stock::unit,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "system"))
+    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "parts"), (name = "stock"), (name = "system"))
 )]
 pub struct ApiDoc;
 

@@ -1,14 +1,14 @@
 //! `/users`: admins manage people.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
 use app::model::user::{NewUser, Page, PasswordReset, UserDto, UserFilter, UserPatch};
 use app::server::{AppState, users};
 
-use super::{ApiResult, Authed, JsonBody};
+use super::{ApiResult, Authed, JsonBody, Params};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -24,7 +24,7 @@ pub fn router() -> Router<AppState> {
 pub async fn list(
     State(state): State<AppState>,
     Authed(actor): Authed,
-    Query(filter): Query<UserFilter>,
+    Params(filter): Params<UserFilter>,
 ) -> ApiResult<axum::Json<Page<UserDto>>> {
     Ok(axum::Json(users::list(&state.db, &actor, &filter).await?))
 }

@@ -9,4 +9,6 @@ mod authorizations;
 mod errors;
 mod ledger;
 mod network;
+mod parts;
+mod stock;
 mod users;

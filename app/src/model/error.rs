@@ -16,6 +16,9 @@ pub type Fields = BTreeMap<String, String>;
 pub enum AppError {
     #[error("{message}")]
     Validation { message: String, fields: Fields },
+    /// A refused file (CSV import): nothing was written; every bad row is named.
+    #[error("{message}")]
+    InvalidFile { message: String, errors: Vec<LineError> },
     #[error("Please sign in.")]
     Unauthenticated,
     /// Sign-in failed; the same answer whether the email exists or not.
@@ -58,7 +61,7 @@ impl AppError {
     /// The HTTP status this error answers with.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Validation { .. } => 422,
+            Self::Validation { .. } | Self::InvalidFile { .. } => 422,
             Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
@@ -74,7 +77,7 @@ impl AppError {
     /// The stable machine-readable code of the REST error body.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Validation { .. } => "validation",
+            Self::Validation { .. } | Self::InvalidFile { .. } => "validation",
             Self::Unauthenticated | Self::InvalidCredentials => "unauthenticated",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
@@ -100,6 +103,37 @@ impl AppError {
         match self {
             Self::Validation { fields, .. } => fields.clone(),
             _ => Fields::new(),
+        }
+    }
+}
+
+/// One bad row of a file: `line` is 1-based, the header being line 1.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LineError {
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+impl AppError {
+    /// A refused file with its bad rows (the first 1,000 are kept).
+    pub fn invalid_file(mut errors: Vec<LineError>) -> Self {
+        let count = errors.len();
+        errors.truncate(1000);
+        let message = if count == 1 {
+            "The file has an error on 1 row; nothing was imported.".to_string()
+        } else {
+            format!("The file has {count} errors; nothing was imported.")
+        };
+        Self::InvalidFile { message, errors }
+    }
+
+    /// The bad rows of a refused file (empty otherwise).
+    pub fn line_errors(&self) -> &[LineError] {
+        match self {
+            Self::InvalidFile { errors, .. } => errors,
+            _ => &[],
         }
     }
 }
@@ -171,11 +205,21 @@ pub struct ErrorDetail {
     pub message: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: Fields,
+    /// The bad rows of a refused file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<LineError>,
 }
 
 impl From<&AppError> for ErrorBody {
     fn from(err: &AppError) -> Self {
-        Self { error: ErrorDetail { code: err.code().to_string(), message: err.to_string(), fields: err.fields() } }
+        Self {
+            error: ErrorDetail {
+                code: err.code().to_string(),
+                message: err.to_string(),
+                fields: err.fields(),
+                errors: err.line_errors().to_vec(),
+            },
+        }
     }
 }
 

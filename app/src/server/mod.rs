@@ -12,10 +12,12 @@ pub mod ledger;
 pub mod network;
 pub mod oems;
 pub mod pagination;
+pub mod parts;
 pub mod policies;
 pub mod secrets;
 pub mod seed;
 pub mod state;
+pub mod stock;
 pub mod users;
 
 pub use auth::Actor;

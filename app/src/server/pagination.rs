@@ -35,6 +35,25 @@ pub fn decode_cursor(cursor: &str) -> Result<i64, AppError> {
         .ok_or_else(|| AppError::field("cursor", "is not a cursor this server issued"))
 }
 
+/// A cursor over a text key with an id to break ties (lists sorted by name).
+pub fn encode_text_cursor(key: &str, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("t{id}:{key}"))
+}
+
+/// # Errors
+/// `Validation` on `cursor` when it was not issued by us.
+pub fn decode_text_cursor(cursor: &str) -> Result<(String, i64), AppError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| {
+            let (id, key) = text.strip_prefix('t')?.split_once(':')?;
+            Some((key.to_string(), id.parse().ok()?))
+        })
+        .ok_or_else(|| AppError::field("cursor", "is not a cursor this server issued"))
+}
+
 /// Builds a page from `limit + 1` fetched rows: the extra row only says that
 /// another page exists.
 pub fn page<M, T>(mut rows: Vec<M>, limit: u64, key: impl Fn(&M) -> i64, to_dto: impl Fn(M) -> T) -> Page<T> {
@@ -53,6 +72,12 @@ mod tests {
         assert_eq!(decode_cursor(&encode_cursor(42)), Ok(42));
         assert!(decode_cursor("42").is_err());
         assert!(decode_cursor("").is_err());
+    }
+
+    #[test]
+    fn text_cursors_keep_the_key_and_the_id() {
+        assert_eq!(decode_text_cursor(&encode_text_cursor("SV-HV:01", 7)), Ok(("SV-HV:01".into(), 7)));
+        assert!(decode_text_cursor(&encode_cursor(7)).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ mod view;
 
 use view::{build_terms, one, to_dtos};
 
-use chrono::{Datelike, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -254,6 +254,25 @@ pub async fn is_authorized(db: &impl ConnectionTrait, question: &Question) -> Re
         .await?;
     for row in rows {
         if terms_of(db, &row).await?.covers(question) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Is the dealer part of the OEM's network on `day`: does it hold an
+/// authorization of that OEM that is active then?
+///
+/// # Errors
+/// When the database is unavailable.
+pub async fn in_network(db: &impl ConnectionTrait, oem_id: i64, dealer_id: i64, day: NaiveDate) -> Result<bool, AppError> {
+    let rows = authorization::Entity::find()
+        .filter(authorization::Column::DealerId.eq(dealer_id))
+        .filter(authorization::Column::OemId.eq(oem_id))
+        .all(db)
+        .await?;
+    for row in rows {
+        if terms_of(db, &row).await?.status_on(day) == AuthorizationStatus::Active {
             return Ok(true);
         }
     }

@@ -74,6 +74,11 @@ impl LedgerTx {
         Ok(Self { txn, actor_id, appended: 0 })
     }
 
+    /// The user the entries are recorded for (none for the demo seed).
+    pub fn actor_id(&self) -> Option<i64> {
+        self.actor_id
+    }
+
     /// Appends one entry to the chain, inside this transaction.
     ///
     /// # Errors
@@ -116,6 +121,62 @@ impl LedgerTx {
         ledger_head::ActiveModel { id: Set(1), seq: Set(seq), hash: Set(hash) }.update(&self.txn).await?;
         self.appended += 1;
         Ok(entry)
+    }
+
+    /// Appends many entries at once (imports): the chain is computed in
+    /// order and the rows are written in multi-row inserts.
+    ///
+    /// # Errors
+    /// When the database write fails.
+    pub async fn record_all(&mut self, changes: Vec<Change>) -> Result<(), AppError> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        let head = ledger_head::Entity::find_by_id(1)
+            .one(&self.txn)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the ledger head row is missing"))?;
+        let (mut seq, mut prev) = (head.seq, head.hash);
+        let at = Utc::now().trunc_subsecs(6);
+        let mut rows = Vec::with_capacity(changes.len());
+        for change in changes {
+            seq += 1;
+            let data = canonical_json(&change.data);
+            let link = Link {
+                seq,
+                at,
+                actor_id: self.actor_id,
+                dealer_id: change.dealer_id,
+                oem_id: change.oem_id,
+                entity: change.entity,
+                entity_id: change.entity_id,
+                action: change.action,
+                data: &data,
+            };
+            let hash = link.hash(&prev);
+            rows.push(ledger_entry::ActiveModel {
+                seq: Set(seq),
+                at: Set(at),
+                actor_id: Set(self.actor_id),
+                dealer_id: Set(change.dealer_id),
+                oem_id: Set(change.oem_id),
+                entity: Set(change.entity.to_string()),
+                entity_id: Set(change.entity_id),
+                action: Set(change.action.to_string()),
+                data: Set(data),
+                prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
+                hash: Set(hash),
+            });
+            self.appended += 1;
+        }
+        // 11 columns per row: stay under SQLite's 32,766 bound parameters.
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<_> = rows.by_ref().take(2000).collect();
+            ledger_entry::Entity::insert_many(chunk).exec_without_returning(&self.txn).await?;
+        }
+        ledger_head::ActiveModel { id: Set(1), seq: Set(seq), hash: Set(prev) }.update(&self.txn).await?;
+        Ok(())
     }
 
     /// Commits the change and its ledger entries together.

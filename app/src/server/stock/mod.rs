@@ -1,0 +1,501 @@
+//! Dealer stock: append-only movements, the on-hand levels kept beside them
+//! in the same transaction, and reorder points. Dealers move their own
+//! stock, admins any dealer's; service managers read their OEM's parts.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+
+use super::auth::Actor;
+use super::entities::{dealer, part, part_unit, stock_level, stock_movement};
+use super::ledger::{Change, LedgerTx};
+use super::pagination;
+use crate::model::policy::ComponentCategory;
+use crate::model::stock::{
+    MovementDto, MovementFilter, MovementKind, MovementPlan, MovementResult, NewMovement, ReorderPointInput,
+    StockFilter, StockLevelDto, UnitEvent, UnitStatus, plan_movement, unit_transition,
+};
+use crate::model::user::Page;
+use crate::model::{AppError, Role};
+
+mod csv;
+mod transfer;
+mod units;
+
+pub use csv::{export_csv, import_receipts};
+pub use transfer::{transfer, transfer_targets};
+pub use units::{find_unit, serials_in_stock};
+
+/// Stock levels in the actor's scope, filtered, by id.
+///
+/// # Errors
+/// `NotFound` when a dealer names another dealer; `Validation` for bad
+/// filters.
+pub async fn list_levels(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &StockFilter,
+) -> Result<Page<StockLevelDto>, AppError> {
+    let limit = pagination::limit(filter.limit)?;
+    let mut query = stock_level::Entity::find().filter(level_scope(actor, filter.dealer_id)?);
+    if let Some(dealer_id) = filter.dealer_id {
+        query = query.filter(stock_level::Column::DealerId.eq(dealer_id));
+    }
+    if let Some(part_id) = filter.part_id {
+        query = query.filter(stock_level::Column::PartId.eq(part_id));
+    }
+    if filter.below_reorder == Some(true) {
+        query = query.filter(Expr::col(stock_level::Column::OnHand).lt(Expr::col(stock_level::Column::ReorderPoint)));
+    }
+    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let category = filter.component_category.as_deref().filter(|c| !c.is_empty());
+    if q.is_some() || category.is_some() {
+        let mut parts = Condition::all();
+        if let Some(q) = q {
+            parts = parts.add(super::parts::matches(q));
+        }
+        if let Some(category) = category {
+            let category = ComponentCategory::parse(category).map_err(|m| AppError::field("component_category", m))?;
+            parts = parts.add(part::Column::ComponentCategory.eq(category.as_str()));
+        }
+        let mut sub = Query::select();
+        sub.column(part::Column::Id).from(part::Entity).cond_where(parts);
+        query = query.filter(stock_level::Column::PartId.in_subquery(sub));
+    }
+    if let Some(cursor) = &filter.cursor {
+        query = query.filter(stock_level::Column::Id.gt(pagination::decode_cursor(cursor)?));
+    }
+    let rows = query.order_by_asc(stock_level::Column::Id).limit(limit + 1).all(db).await?;
+    let more = rows.len() as u64 > limit;
+    let rows: Vec<stock_level::Model> = rows.into_iter().take(limit as usize).collect();
+    let next_cursor = if more { rows.last().map(|r| pagination::encode_cursor(r.id)) } else { None };
+    Ok(Page { items: level_dtos(db, rows).await?, next_cursor })
+}
+
+/// Movements in the actor's scope, newest first.
+///
+/// # Errors
+/// `NotFound` when a dealer names another dealer; `Validation` for bad
+/// filters.
+pub async fn list_movements(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &MovementFilter,
+) -> Result<Page<MovementDto>, AppError> {
+    let limit = pagination::limit(filter.limit)?;
+    let mut query = stock_movement::Entity::find();
+    match actor.role {
+        Role::Admin => {}
+        Role::Dealer => {
+            let own = actor.dealer_id.unwrap_or(-1);
+            if filter.dealer_id.is_some_and(|d| d != own) {
+                return Err(AppError::NotFound);
+            }
+            query = query.filter(stock_movement::Column::DealerId.eq(own));
+        }
+        Role::ServiceManager => {
+            query = query.filter(stock_movement::Column::PartId.in_subquery(oem_parts(actor.oem_id.unwrap_or(-1))));
+        }
+    }
+    if let Some(dealer_id) = filter.dealer_id {
+        query = query.filter(stock_movement::Column::DealerId.eq(dealer_id));
+    }
+    if let Some(part_id) = filter.part_id {
+        query = query.filter(stock_movement::Column::PartId.eq(part_id));
+    }
+    if let Some(kind) = filter.kind.as_deref().filter(|k| !k.is_empty()) {
+        let kind = MovementKind::parse(kind).map_err(|m| AppError::field("kind", m))?;
+        query = query.filter(stock_movement::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(serial) = filter.serial.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        query = query.filter(stock_movement::Column::Serial.eq(serial.to_uppercase()));
+    }
+    if let Some(cursor) = &filter.cursor {
+        query = query.filter(stock_movement::Column::Id.lt(pagination::decode_cursor(cursor)?));
+    }
+    let rows = query.order_by_desc(stock_movement::Column::Id).limit(limit + 1).all(db).await?;
+    let more = rows.len() as u64 > limit;
+    let rows: Vec<stock_movement::Model> = rows.into_iter().take(limit as usize).collect();
+    let next_cursor = if more { rows.last().map(|r| pagination::encode_cursor(r.id)) } else { None };
+    Ok(Page { items: movement_dtos(db, rows).await?, next_cursor })
+}
+
+/// Records a movement the actor asked for (receipts, adjustments, scrap,
+/// returns to the OEM, recycling, and issues to or returns from repairs).
+///
+/// # Errors
+/// `Forbidden` for service managers; `NotFound` for another dealer's
+/// stock; `Validation` per field; `Conflict` when stock is short or a
+/// serial's status does not allow the movement.
+#[tracing::instrument(skip(db, actor, input), fields(actor = actor.user_id))]
+pub async fn record_movement(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewMovement,
+) -> Result<MovementResult, AppError> {
+    let dealer_id = acting_dealer(db, actor, input.dealer_id, "dealer_id").await?;
+    let kind = MovementKind::parse(&input.kind).map_err(|m| AppError::field("kind", m))?;
+    if matches!(kind, MovementKind::TransferIn | MovementKind::TransferOut) {
+        return Err(AppError::field("kind", "transfers between dealers go through POST /stock/transfers"));
+    }
+    let decrease = match input.direction.as_deref().map(str::trim) {
+        None | Some("" | "increase") => false,
+        Some("decrease") => true,
+        Some(_) => return Err(AppError::field("direction", "must be increase or decrease")),
+    };
+    if decrease && kind != MovementKind::Adjustment {
+        return Err(AppError::field("direction", "applies to adjustments only"));
+    }
+    let part = part::Entity::find_by_id(input.part_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::field("part_id", "is not a part"))?;
+    if kind == MovementKind::Receipt && !part.active {
+        return Err(AppError::field("part_id", format!("{} is no longer active and cannot be received", part.part_number)));
+    }
+    let serials = input.serials.unwrap_or_default();
+    let plan = plan_movement(
+        kind,
+        input.quantity,
+        &serials,
+        part.serialized,
+        input.reference.as_deref(),
+        input.reason.as_deref(),
+        decrease,
+    )
+    .map_err(|errors| errors.finish().err().unwrap_or(AppError::bad_request("invalid movement")))?;
+    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
+    let movements = apply(&mut tx, Posting { dealer_id, part: &part, plan: &plan, repair_id: None, transfer_id: None })
+        .await?;
+    let level = level_row(&*tx, dealer_id, part.id).await?;
+    tx.commit().await?;
+    Ok(MovementResult {
+        movements: movement_dtos(db, movements).await?,
+        stock: level_dtos(db, vec![level]).await?.pop().ok_or_else(|| anyhow::anyhow!("level went missing"))?,
+    })
+}
+
+/// Sets the on-hand below which a part is flagged for reordering.
+///
+/// # Errors
+/// `Forbidden` for service managers; `NotFound` for another dealer;
+/// `Validation` for a negative point or an unknown part.
+pub async fn set_reorder_point(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: ReorderPointInput,
+) -> Result<StockLevelDto, AppError> {
+    let dealer_id = acting_dealer(db, actor, input.dealer_id, "dealer_id").await?;
+    if !(0..=1_000_000).contains(&input.reorder_point) {
+        return Err(AppError::field("reorder_point", "must be a whole number from 0 to 1000000"));
+    }
+    let part = part::Entity::find_by_id(input.part_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::field("part_id", "is not a part"))?;
+    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
+    ensure_level(&*tx, dealer_id, part.id).await?;
+    stock_level::Entity::update_many()
+        .col_expr(stock_level::Column::ReorderPoint, Expr::value(input.reorder_point))
+        .filter(stock_level::Column::DealerId.eq(dealer_id))
+        .filter(stock_level::Column::PartId.eq(part.id))
+        .exec(&*tx)
+        .await?;
+    let level = level_row(&*tx, dealer_id, part.id).await?;
+    tx.record(
+        Change::new(
+            "stock_level",
+            level.id,
+            "stock_level.reorder_point_set",
+            json!({"part_id": part.id, "part_number": part.part_number, "reorder_point": input.reorder_point}),
+        )
+        .scoped(Some(dealer_id), Some(part.oem_id)),
+    )
+    .await?;
+    tx.commit().await?;
+    level_dtos(db, vec![level]).await?.pop().ok_or_else(|| anyhow::anyhow!("level went missing").into())
+}
+
+/// The dealer whose stock the actor moves: a dealer its own (naming
+/// another is a 404), an admin the one named in `field`.
+pub(crate) async fn acting_dealer(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    named: Option<i64>,
+    field: &str,
+) -> Result<i64, AppError> {
+    match actor.role {
+        Role::Dealer => {
+            let own = actor.dealer_id.ok_or(AppError::Forbidden)?;
+            if named.is_some_and(|d| d != own) { Err(AppError::NotFound) } else { Ok(own) }
+        }
+        Role::Admin => {
+            let id = named.ok_or_else(|| AppError::field(field, "is required: the dealer whose stock this is"))?;
+            dealer::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::field(field, "is not a dealer"))?;
+            Ok(id)
+        }
+        Role::ServiceManager => Err(AppError::Forbidden),
+    }
+}
+
+/// One movement to apply inside a ledger transaction.
+pub(crate) struct Posting<'a> {
+    pub dealer_id: i64,
+    pub part: &'a part::Model,
+    pub plan: &'a MovementPlan,
+    pub repair_id: Option<i64>,
+    pub transfer_id: Option<i64>,
+}
+
+/// Applies a movement: the level changes by a conditional update (never
+/// below zero, whatever runs beside it), serial units change status, the
+/// movement rows and their ledger entries are written.
+///
+/// # Errors
+/// `Conflict` when stock is short or a unit's status forbids the movement.
+pub(crate) async fn apply(tx: &mut LedgerTx, posting: Posting<'_>) -> Result<Vec<stock_movement::Model>, AppError> {
+    let Posting { dealer_id, part, plan, repair_id, transfer_id } = posting;
+    ensure_level(&**tx, dealer_id, part.id).await?;
+    let updated = stock_level::Entity::update_many()
+        .col_expr(stock_level::Column::OnHand, Expr::col(stock_level::Column::OnHand).add(plan.delta))
+        .filter(stock_level::Column::DealerId.eq(dealer_id))
+        .filter(stock_level::Column::PartId.eq(part.id))
+        .filter(Expr::col(stock_level::Column::OnHand).add(plan.delta).gte(0))
+        .exec(&**tx)
+        .await?;
+    if updated.rows_affected == 0 {
+        let on_hand = level_row(&**tx, dealer_id, part.id).await?.on_hand;
+        return Err(AppError::conflict(format!(
+            "Not enough stock of {}: {on_hand} on hand, {} asked.",
+            part.part_number, plan.quantity
+        )));
+    }
+    let now = Utc::now();
+    let event = UnitEvent::of_movement(plan.kind);
+    let rows: Vec<(Option<String>, i64)> = if plan.serials.is_empty() {
+        vec![(None, plan.delta)]
+    } else {
+        plan.serials.iter().map(|s| (Some(s.clone()), plan.delta.signum())).collect()
+    };
+    let mut movements = Vec::with_capacity(rows.len());
+    for (serial, quantity) in rows {
+        let movement = stock_movement::ActiveModel {
+            dealer_id: Set(dealer_id),
+            part_id: Set(part.id),
+            kind: Set(plan.kind.as_str().to_string()),
+            quantity: Set(quantity),
+            serial: Set(serial.clone()),
+            repair_id: Set(repair_id),
+            transfer_id: Set(transfer_id),
+            reference: Set(plan.reference.clone()),
+            reason: Set(plan.reason.clone()),
+            actor_id: Set(tx.actor_id()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&**tx)
+        .await?;
+        tx.record(
+            Change::new(
+                "stock_movement",
+                movement.id,
+                "stock_movement.recorded",
+                json!({
+                    "kind": plan.kind.as_str(), "part_id": part.id, "part_number": part.part_number,
+                    "quantity": quantity, "serial": serial, "reference": plan.reference, "reason": plan.reason,
+                    "repair_id": repair_id, "transfer_id": transfer_id,
+                }),
+            )
+            .scoped(Some(dealer_id), Some(part.oem_id)),
+        )
+        .await?;
+        if let Some(serial) = serial {
+            move_unit(tx, dealer_id, part, &serial, event, &movement).await?;
+        }
+        movements.push(movement);
+    }
+    Ok(movements)
+}
+
+/// Moves one serialized unit through its life cycle and records it.
+async fn move_unit(
+    tx: &mut LedgerTx,
+    dealer_id: i64,
+    part: &part::Model,
+    serial: &str,
+    event: UnitEvent,
+    movement: &stock_movement::Model,
+) -> Result<(), AppError> {
+    let unit = part_unit::Entity::find()
+        .filter(part_unit::Column::PartId.eq(part.id))
+        .filter(part_unit::Column::Serial.eq(serial))
+        .one(&**tx)
+        .await?;
+    let from = unit.as_ref().and_then(|u| UnitStatus::parse(&u.status));
+    let outbound = movement.quantity < 0;
+    if outbound && unit.as_ref().is_some_and(|u| u.dealer_id != Some(dealer_id)) {
+        return Err(AppError::conflict(format!("Serial {serial} of {} is not held by this dealer.", part.part_number)));
+    }
+    if movement.kind == MovementKind::ReturnFromRepair.as_str() && unit.as_ref().is_some_and(|u| u.dealer_id != Some(dealer_id))
+    {
+        return Err(AppError::conflict(format!("Serial {serial} of {} was not installed by this dealer.", part.part_number)));
+    }
+    let to = unit_transition(from, event)
+        .map_err(|reason| AppError::conflict(format!("Serial {serial} of {} {reason}.", part.part_number)))?;
+    let now = Utc::now();
+    let unit = match unit {
+        None => part_unit::ActiveModel {
+            part_id: Set(part.id),
+            serial: Set(serial.to_string()),
+            status: Set(to.as_str().to_string()),
+            dealer_id: Set(Some(dealer_id)),
+            vehicle_id: Set(None),
+            repair_id: Set(movement.repair_id),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&**tx)
+        .await?,
+        Some(unit) => {
+            let mut active: part_unit::ActiveModel = unit.into();
+            active.status = Set(to.as_str().to_string());
+            active.dealer_id = Set(Some(dealer_id));
+            if movement.repair_id.is_some() {
+                active.repair_id = Set(movement.repair_id);
+            }
+            active.updated_at = Set(now);
+            active.update(&**tx).await?
+        }
+    };
+    tx.record(
+        Change::new(
+            "part_unit",
+            unit.id,
+            event.action(),
+            json!({
+                "serial": serial, "part_id": part.id, "part_number": part.part_number,
+                "from": from.map(UnitStatus::as_str), "to": to.as_str(), "dealer_id": dealer_id,
+                "movement_id": movement.id, "kind": movement.kind, "reference": movement.reference,
+                "repair_id": movement.repair_id,
+            }),
+        )
+        .scoped(Some(dealer_id), Some(part.oem_id)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Makes sure the dealer has a level row for the part (on hand 0).
+async fn ensure_level(db: &impl ConnectionTrait, dealer_id: i64, part_id: i64) -> Result<(), AppError> {
+    stock_level::Entity::insert(stock_level::ActiveModel {
+        dealer_id: Set(dealer_id),
+        part_id: Set(part_id),
+        on_hand: Set(0),
+        reorder_point: Set(0),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([stock_level::Column::DealerId, stock_level::Column::PartId])
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+async fn level_row(db: &impl ConnectionTrait, dealer_id: i64, part_id: i64) -> Result<stock_level::Model, AppError> {
+    stock_level::Entity::find()
+        .filter(stock_level::Column::DealerId.eq(dealer_id))
+        .filter(stock_level::Column::PartId.eq(part_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("stock level {dealer_id}/{part_id} is missing").into())
+}
+
+/// Which levels the actor may read; a dealer naming another dealer gets 404.
+fn level_scope(actor: &Actor, named: Option<i64>) -> Result<Condition, AppError> {
+    Ok(match actor.role {
+        Role::Admin => Condition::all(),
+        Role::Dealer => {
+            let own = actor.dealer_id.unwrap_or(-1);
+            if named.is_some_and(|d| d != own) {
+                return Err(AppError::NotFound);
+            }
+            Condition::all().add(stock_level::Column::DealerId.eq(own))
+        }
+        Role::ServiceManager => {
+            Condition::all().add(stock_level::Column::PartId.in_subquery(oem_parts(actor.oem_id.unwrap_or(-1))))
+        }
+    })
+}
+
+fn oem_parts(oem_id: i64) -> sea_orm::sea_query::SelectStatement {
+    let mut sub = Query::select();
+    sub.column(part::Column::Id).from(part::Entity).and_where(Expr::col(part::Column::OemId).eq(oem_id));
+    sub
+}
+
+async fn parts_by_id(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, part::Model>, AppError> {
+    Ok(part::Entity::find().filter(part::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|p| (p.id, p)).collect())
+}
+
+pub(crate) async fn level_dtos(
+    db: &impl ConnectionTrait,
+    rows: Vec<stock_level::Model>,
+) -> Result<Vec<StockLevelDto>, AppError> {
+    let parts = parts_by_id(db, rows.iter().map(|r| r.part_id).collect()).await?;
+    let dealers: HashMap<i64, String> = dealer::Entity::find()
+        .filter(dealer::Column::Id.is_in(rows.iter().map(|r| r.dealer_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.code))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let part = parts.get(&r.part_id)?;
+            Some(StockLevelDto {
+                dealer_id: r.dealer_id,
+                dealer_code: dealers.get(&r.dealer_id).cloned().unwrap_or_default(),
+                part_id: r.part_id,
+                part_number: part.part_number.clone(),
+                description: part.description.clone(),
+                component_category: ComponentCategory::parse(&part.component_category)
+                    .unwrap_or(ComponentCategory::VehicleBasic),
+                serialized: part.serialized,
+                on_hand: r.on_hand,
+                reorder_point: r.reorder_point,
+                below_reorder: r.on_hand < r.reorder_point,
+            })
+        })
+        .collect())
+}
+
+pub(crate) async fn movement_dtos(
+    db: &impl ConnectionTrait,
+    rows: Vec<stock_movement::Model>,
+) -> Result<Vec<MovementDto>, AppError> {
+    let parts = parts_by_id(db, rows.iter().map(|r| r.part_id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|m| MovementDto {
+            id: m.id,
+            dealer_id: m.dealer_id,
+            part_id: m.part_id,
+            part_number: parts.get(&m.part_id).map(|p| p.part_number.clone()).unwrap_or_default(),
+            kind: MovementKind::parse(&m.kind).unwrap_or(MovementKind::Adjustment),
+            quantity: m.quantity,
+            serial: m.serial,
+            repair_id: m.repair_id,
+            transfer_id: m.transfer_id,
+            reference: m.reference,
+            reason: m.reason,
+            actor_id: m.actor_id,
+            created_at: m.created_at,
+        })
+        .collect())
+}
