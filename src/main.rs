@@ -41,6 +41,14 @@ enum Command {
         #[arg(long)]
         if_empty: bool,
     },
+    /// Import an OEM's parts catalogue from a CSV file, all or nothing
+    /// (recorded in the ledger as the first admin).
+    ImportParts {
+        /// The OEM's code, e.g. SVM.
+        #[arg(long)]
+        oem: String,
+        file: String,
+    },
     /// Recompute the ledger's hash chain; exit 1 naming the first bad seq.
     VerifyLedger,
     /// Write a consistent copy of the SQLite database while it is in use.
@@ -105,6 +113,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("demo data written; every demo login uses the password {}", seed::DEMO_PASSWORD);
             }
         }
+        Command::ImportParts { oem, file } => {
+            let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))?;
+            let (admin_id, oem_id) = import_target(&db, &oem).await?;
+            let actor = app::server::Actor::command_line_admin(admin_id);
+            match app::server::parts::import_csv(&db, &actor, Some(oem_id), bytes).await {
+                Ok(r) => println!("parts imported: {} created, {} updated", r.created, r.updated),
+                Err(err) => return Ok(report(&err)),
+            }
+        }
         Command::VerifyLedger => {
             let report = ledger::verify_chain(&db).await.map_err(anyhow_of)?;
             if report.ok {
@@ -161,11 +178,33 @@ async fn shutdown() {
     }
 }
 
+/// The first admin (who the ledger records) and the OEM named by code.
+async fn import_target(db: &sea_orm::DatabaseConnection, code: &str) -> anyhow::Result<(i64, i64)> {
+    use app::server::entities::{oem, user};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let admin = user::Entity::find()
+        .filter(user::Column::Role.eq("admin"))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Id)
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no admin yet: run create-admin first"))?;
+    let oem = oem::Entity::find()
+        .filter(oem::Column::Code.eq(code.trim().to_uppercase()))
+        .one(db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no OEM with code {code}"))?;
+    Ok((admin.id, oem.id))
+}
+
 /// Prints an error the way a person reads it, fields included.
 fn report(err: &AppError) -> ExitCode {
     eprintln!("error: {err}");
     for (field, message) in err.fields() {
         eprintln!("  {field}: {message}");
+    }
+    for line in err.line_errors() {
+        eprintln!("  line {}: {}: {}", line.line, line.field, line.message);
     }
     ExitCode::FAILURE
 }

@@ -176,7 +176,7 @@ impl MigrationTrait for Migration {
         }
         // Prefix searches are byte ranges: on PostgreSQL the columns compare
         // bytewise (as SQLite's do) whatever the database's locale.
-        if manager.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres {
             let db = manager.get_connection();
             db.execute_unprepared(r#"ALTER TABLE parts ALTER COLUMN part_number TYPE varchar(40) COLLATE "C""#).await?;
             db.execute_unprepared(r#"ALTER TABLE part_words ALTER COLUMN word TYPE varchar(40) COLLATE "C""#).await?;
