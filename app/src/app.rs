@@ -9,7 +9,8 @@ use crate::components::layout::Layout;
 use crate::components::session::provide_session;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    authorization, authorizations, dealer, dealers, home, ledger, login, not_found, oems, profile, users,
+    authorization, authorizations, dealer, dealers, home, imports, ledger, login, movements, not_found, oems, part,
+    parts, profile, receive, stock, stock_item, trace, users,
 };
 
 /// The HTML document the server renders around the app.
@@ -57,6 +58,16 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/authorizations") view=authorizations::AuthorizationsPage />
                             <Route path=path!("/authorizations/new") view=authorizations::NewAuthorizationPage />
                             <Route path=path!("/authorizations/:id") view=authorization::AuthorizationPage />
+                            <Route path=path!("/parts") view=parts::PartsPage />
+                            <Route path=path!("/parts/import") view=imports::PartsImportPage />
+                            <Route path=path!("/parts/:id") view=part::PartPage />
+                            <Route path=path!("/stock") view=stock::StockPage />
+                            <Route path=path!("/stock/receive") view=receive::ReceivePage />
+                            <Route path=path!("/stock/import") view=imports::StockImportPage />
+                            <Route path=path!("/stock/movements") view=movements::MovementsPage />
+                            <Route path=path!("/stock/items/:part_id") view=stock_item::StockItemPage />
+                            <Route path=path!("/trace") view=trace::TracePage />
+                            <Route path=path!("/part-units/:serial") view=trace::TracePage />
                         </Routes>
                     </Layout>
                 </Session>

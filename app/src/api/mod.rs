@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod ledger;
 pub mod network;
+pub mod parts;
+pub mod stock;
 pub mod users;
 
 #[cfg(feature = "ssr")]

@@ -85,6 +85,9 @@ fn Nav(role: Role) -> impl IntoView {
                 {link("/oems", t!(i18n, nav_oems).into_any())}
                 {link("/dealers", t!(i18n, nav_dealers).into_any())}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
+                {link("/parts", t!(i18n, nav_parts).into_any())}
+                {link("/stock", t!(i18n, nav_stock).into_any())}
+                {link("/trace", t!(i18n, nav_trace).into_any())}
                 {link("/admin/users", t!(i18n, nav_users).into_any())}
                 {link("/admin/ledger", t!(i18n, nav_ledger).into_any())}
             </ul>
@@ -92,7 +95,12 @@ fn Nav(role: Role) -> impl IntoView {
         .into_any(),
         Role::Dealer => view! {
             <h2 class="nav-section">{t!(i18n, nav_section_workshop)}</h2>
-            <ul>{link("/authorizations", t!(i18n, nav_authorizations).into_any())}</ul>
+            <ul>
+                {link("/stock", t!(i18n, nav_stock).into_any())}
+                {link("/parts", t!(i18n, nav_parts).into_any())}
+                {link("/trace", t!(i18n, nav_trace).into_any())}
+                {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
+            </ul>
         }
         .into_any(),
         Role::ServiceManager => view! {
@@ -101,6 +109,9 @@ fn Nav(role: Role) -> impl IntoView {
                 {link("/oems", t!(i18n, nav_oems).into_any())}
                 {link("/dealers", t!(i18n, nav_dealers).into_any())}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
+                {link("/parts", t!(i18n, nav_parts).into_any())}
+                {link("/stock", t!(i18n, nav_stock).into_any())}
+                {link("/trace", t!(i18n, nav_trace).into_any())}
             </ul>
         }
         .into_any(),

@@ -6,3 +6,4 @@ pub mod layout;
 pub mod session;
 pub mod status;
 pub mod time;
+pub mod upload;

@@ -32,7 +32,15 @@ fn Home() -> impl IntoView {
         Role::Admin => t!(i18n, home_admin_intro).into_any(),
     };
     let next = move || match role {
-        Role::Dealer => t!(i18n, home_dealer_next).into_any(),
+        Role::Dealer => view! {
+            <p>{t!(i18n, home_dealer_next)}</p>
+            <p class="actions">
+                <a class="btn btn-primary" href="/stock/receive">{t!(i18n, stock_receive)}</a>
+                <a class="btn" href="/stock">{t!(i18n, nav_stock)}</a>
+            </p>
+            <crate::pages::stock::BelowReorder />
+        }
+        .into_any(),
         Role::ServiceManager => t!(i18n, home_manager_next).into_any(),
         Role::Admin => view! {
             <AdminOverview />

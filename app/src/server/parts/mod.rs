@@ -101,6 +101,21 @@ pub async fn find(db: &DatabaseConnection, _actor: &Actor, id: i64) -> Result<Pa
     one(db, row).await
 }
 
+/// The id of an OEM's part by its number (forms name parts by number).
+///
+/// # Errors
+/// `Validation` on `field` when the OEM has no such part.
+pub async fn id_by_number(db: &DatabaseConnection, oem_id: i64, number: &str, field: &str) -> Result<i64, AppError> {
+    let number = parts::part_number(number).map_err(|m| AppError::field(field, m))?;
+    part::Entity::find()
+        .filter(part::Column::OemId.eq(oem_id))
+        .filter(part::Column::PartNumber.eq(number.as_str()))
+        .one(db)
+        .await?
+        .map(|p| p.id)
+        .ok_or_else(|| AppError::field(field, format!("{number} is not a part of this OEM")))
+}
+
 /// An admin adds a part to an OEM's catalogue.
 ///
 /// # Errors

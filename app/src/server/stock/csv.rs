@@ -28,8 +28,23 @@ pub async fn import_receipts(
     dealer_id: Option<i64>,
     bytes: Vec<u8>,
 ) -> Result<ImportReport, AppError> {
-    let dealer_id = acting_dealer(db, actor, dealer_id, "dealer_id").await?;
     let rows = read(&bytes)?;
+    receive(db, actor, dealer_id, rows).await
+}
+
+/// Receives several lines of goods in one transaction (the receive form and
+/// the CSV import): every bad line is named, and nothing is written then.
+///
+/// # Errors
+/// `Forbidden` for service managers, `NotFound` for another dealer,
+/// `InvalidFile` naming every bad line.
+pub async fn receive(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    dealer_id: Option<i64>,
+    rows: Vec<ReceiptRow>,
+) -> Result<ImportReport, AppError> {
+    let dealer_id = acting_dealer(db, actor, dealer_id, "dealer_id").await?;
     let numbers: HashSet<&str> = rows.iter().filter_map(|r| r.number.as_deref()).collect();
     let mut candidates: HashMap<String, Vec<part::Model>> = HashMap::new();
     let numbers: Vec<&str> = numbers.into_iter().collect();
@@ -138,7 +153,8 @@ async fn check_units(
     Ok(())
 }
 
-struct ReceiptRow {
+/// One line of goods received, as typed or read from a file.
+pub struct ReceiptRow {
     line: u64,
     number: Option<String>,
     number_error: Option<String>,
@@ -146,6 +162,17 @@ struct ReceiptRow {
     serials: String,
     reference: Option<String>,
     oem: Option<String>,
+}
+
+impl ReceiptRow {
+    /// A line of the receive form (`line` counts from 1).
+    pub fn typed(line: u64, part_number: &str, quantity: &str, serials: &str, reference: Option<String>) -> Self {
+        let (number, number_error) = match crate::model::parts::part_number(part_number) {
+            Ok(n) => (Some(n), None),
+            Err(e) => (None, Some(e)),
+        };
+        Self { line, number, number_error, quantity: quantity.into(), serials: serials.into(), reference, oem: None }
+    }
 }
 
 fn read(bytes: &[u8]) -> Result<Vec<ReceiptRow>, AppError> {

@@ -28,7 +28,7 @@ mod csv;
 mod transfer;
 mod units;
 
-pub use csv::{export_csv, import_receipts};
+pub use csv::{ReceiptRow, export_csv, import_receipts, receive};
 pub use transfer::{transfer, transfer_targets};
 pub use units::{find_unit, serials_in_stock};
 
