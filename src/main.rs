@@ -58,6 +58,9 @@ enum Command {
     SeedBench {
         #[arg(long, default_value_t = 20_000)]
         users: u64,
+        /// Stock movements over the catalogue (with levels and ledger entries).
+        #[arg(long, default_value_t = 0)]
+        movements: u64,
     },
 }
 
@@ -135,11 +138,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::SeedBench { users } => {
+        Command::SeedBench { users, movements } => {
             if let Err(err) = seed::seed_bench(&db, users).await {
                 return Ok(report(&err));
             }
-            println!("bench data written: {users} users");
+            if let Err(err) = app::server::seed_bench::seed_movements(&db, movements).await {
+                return Ok(report(&err));
+            }
+            println!("bench data written: {users} users, {movements} stock movements");
         }
         Command::Backup { file } => match backup::backup_to(&db, &file).await {
             Ok(()) => println!("backup written to {file}"),

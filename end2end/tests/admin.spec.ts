@@ -51,3 +51,24 @@ test("an admin verifies the ledger", async ({ page }) => {
   await expect(page.getByText(/The ledger is intact: \d+ entries\./)).toBeVisible();
   await expect(page.getByRole("cell", { name: "session.created" }).first()).toBeVisible();
 });
+
+test("an admin imports a parts file: a bad row is named, a good file is imported", async ({ page }) => {
+  await signIn(page, "admin@demo.example");
+  await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible();
+  await open(page, "/parts/import");
+  const number = unique("SV-E2E").toUpperCase();
+  const header = "part_number,description,component_category,list_price_minor,currency,serialized,warranty_eligible";
+  const bad = `${header}\n${number},Test pack,hv_battery,100,EUR,true,true\n${number}-2,Test motor,rocket,100,EUR,false,true\n`;
+  await page.getByLabel("CSV file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  await page.getByRole("button", { name: "Upload" }).click();
+  const errors = page.getByRole("table", { name: "Rows to correct" });
+  await expect(errors).toContainText("component_category");
+  await expect(errors.getByRole("cell", { name: "3", exact: true })).toBeVisible();
+
+  const good = `${header}\n${number},Test pack,hv_battery,100,EUR,true,true\n${number}-2,Test motor,drive_unit,100,EUR,false,true\n`;
+  await page.getByLabel("CSV file").setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByRole("status")).toContainText("Imported: 2 created, 0 updated.");
+  await open(page, `/parts?q=${number}`);
+  await expect(page.getByRole("link", { name: number, exact: true })).toBeVisible();
+});

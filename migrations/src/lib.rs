@@ -15,7 +15,8 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(m20261124_000001_foundation::Migration), Box::new(m20261124_000002_network::Migration),
+            Box::new(m20261124_000001_foundation::Migration),
+            Box::new(m20261124_000002_network::Migration),
             Box::new(m20261125_000003_stock::Migration),
         ]
     }

@@ -28,7 +28,9 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(Parts::SupersededById))
                     .col(timestamp_with_time_zone(Parts::CreatedAt))
                     .foreign_key(ForeignKey::create().from(Parts::Table, Parts::OemId).to(Oems::Table, Oems::Id))
-                    .foreign_key(ForeignKey::create().from(Parts::Table, Parts::SupersededById).to(Parts::Table, Parts::Id))
+                    .foreign_key(
+                        ForeignKey::create().from(Parts::Table, Parts::SupersededById).to(Parts::Table, Parts::Id),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -45,7 +47,12 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("idx_parts_number").table(Parts::Table).col(Parts::PartNumber).col(Parts::Id).to_owned(),
+                Index::create()
+                    .name("idx_parts_number")
+                    .table(Parts::Table)
+                    .col(Parts::PartNumber)
+                    .col(Parts::Id)
+                    .to_owned(),
             )
             .await?;
 
@@ -65,7 +72,9 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_part_words_part").table(PartWords::Table).col(PartWords::PartId).to_owned())
+            .create_index(
+                Index::create().name("idx_part_words_part").table(PartWords::Table).col(PartWords::PartId).to_owned(),
+            )
             .await?;
 
         manager
@@ -78,7 +87,9 @@ impl MigrationTrait for Migration {
                     .col(big_integer(StockLevels::OnHand).check(Expr::col(StockLevels::OnHand).gte(0)))
                     .col(big_integer(StockLevels::ReorderPoint).check(Expr::col(StockLevels::ReorderPoint).gte(0)))
                     .foreign_key(
-                        ForeignKey::create().from(StockLevels::Table, StockLevels::DealerId).to(Dealers::Table, Dealers::Id),
+                        ForeignKey::create()
+                            .from(StockLevels::Table, StockLevels::DealerId)
+                            .to(Dealers::Table, Dealers::Id),
                     )
                     .foreign_key(
                         ForeignKey::create().from(StockLevels::Table, StockLevels::PartId).to(Parts::Table, Parts::Id),
@@ -98,7 +109,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("idx_stock_levels_part").table(StockLevels::Table).col(StockLevels::PartId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("idx_stock_levels_part")
+                    .table(StockLevels::Table)
+                    .col(StockLevels::PartId)
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -124,7 +141,9 @@ impl MigrationTrait for Migration {
                             .to(Dealers::Table, Dealers::Id),
                     )
                     .foreign_key(
-                        ForeignKey::create().from(StockMovements::Table, StockMovements::PartId).to(Parts::Table, Parts::Id),
+                        ForeignKey::create()
+                            .from(StockMovements::Table, StockMovements::PartId)
+                            .to(Parts::Table, Parts::Id),
                     )
                     .to_owned(),
             )
@@ -153,9 +172,13 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(PartUnits::VehicleId))
                     .col(big_integer_null(PartUnits::RepairId))
                     .col(timestamp_with_time_zone(PartUnits::UpdatedAt))
-                    .foreign_key(ForeignKey::create().from(PartUnits::Table, PartUnits::PartId).to(Parts::Table, Parts::Id))
                     .foreign_key(
-                        ForeignKey::create().from(PartUnits::Table, PartUnits::DealerId).to(Dealers::Table, Dealers::Id),
+                        ForeignKey::create().from(PartUnits::Table, PartUnits::PartId).to(Parts::Table, Parts::Id),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(PartUnits::Table, PartUnits::DealerId)
+                            .to(Dealers::Table, Dealers::Id),
                     )
                     .to_owned(),
             )
@@ -171,7 +194,9 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, column) in [("idx_part_units_serial", PartUnits::Serial), ("idx_part_units_dealer", PartUnits::DealerId)] {
+        for (name, column) in
+            [("idx_part_units_serial", PartUnits::Serial), ("idx_part_units_dealer", PartUnits::DealerId)]
+        {
             manager.create_index(Index::create().name(name).table(PartUnits::Table).col(column).to_owned()).await?;
         }
         // Prefix searches are byte ranges: on PostgreSQL the columns compare

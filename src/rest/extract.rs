@@ -77,7 +77,9 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if is_json {
-            return Err(ApiError(AppError::bad_request("Send the file itself as the body, with Content-Type: text/csv.")));
+            return Err(ApiError(AppError::bad_request(
+                "Send the file itself as the body, with Content-Type: text/csv.",
+            )));
         }
         Ok(Self(read_body(req, state).await?.to_vec()))
     }

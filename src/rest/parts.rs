@@ -50,7 +50,11 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/api/v1/parts/{id}", tag = "parts", params(("id" = i64, Path)),
     responses((status = 200, body = PartDto), (status = 404, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
-pub async fn find(State(state): State<AppState>, Authed(actor): Authed, Path(id): Path<i64>) -> ApiResult<Json<PartDto>> {
+pub async fn find(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<PartDto>> {
     Ok(Json(parts::find(&state.db, &actor, id).await?))
 }
 

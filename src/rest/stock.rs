@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use app::model::parts::ImportReport;
 use app::model::stock::{
-    MovementDto, MovementFilter, MovementResult, NewMovement, NewTransfer, PartUnitDto, ReorderPointInput,
-    StockFilter, StockLevelDto, TransferResult,
+    MovementDto, MovementFilter, MovementResult, NewMovement, NewTransfer, PartUnitDto, ReorderPointInput, StockFilter,
+    StockLevelDto, TransferResult,
 };
 use app::model::user::Page;
 use app::server::{AppState, stock};

@@ -30,7 +30,9 @@ async fn movements_keep_on_hand_and_it_never_goes_below_zero() {
     let (_, dealer) = app.dealer_user("d@test.example", app.dealer_a).await;
     let fuse = part(&app, &admin, "NVX-FUSE", false).await;
 
-    let received = move_stock(&app, &dealer, json!({"part_id": fuse, "kind": "receipt", "quantity": 5, "reference": "DN-1"})).await;
+    let received =
+        move_stock(&app, &dealer, json!({"part_id": fuse, "kind": "receipt", "quantity": 5, "reference": "DN-1"}))
+            .await;
     assert_eq!(received.status(), StatusCode::CREATED);
     let received = json(received).await;
     assert_eq!(received["stock"]["on_hand"], 5);
@@ -41,7 +43,9 @@ async fn movements_keep_on_hand_and_it_never_goes_below_zero() {
     assert!(json(no_reason).await["error"]["fields"]["reason"].is_string());
     let zero = move_stock(&app, &dealer, json!({"part_id": fuse, "kind": "receipt", "quantity": 0})).await;
     assert!(json(zero).await["error"]["fields"]["quantity"].is_string());
-    let scrapped = move_stock(&app, &dealer, json!({"part_id": fuse, "kind": "scrap", "quantity": 2, "reason": "water damage"})).await;
+    let scrapped =
+        move_stock(&app, &dealer, json!({"part_id": fuse, "kind": "scrap", "quantity": 2, "reason": "water damage"}))
+            .await;
     assert_eq!(json(scrapped).await["stock"]["on_hand"], 3);
 
     let too_many = move_stock(&app, &dealer, json!({"part_id": fuse, "kind": "return_to_oem", "quantity": 10})).await;
@@ -49,13 +53,20 @@ async fn movements_keep_on_hand_and_it_never_goes_below_zero() {
     let message = json(too_many).await["error"]["message"].as_str().unwrap_or_default().to_string();
     assert!(message.contains("3 on hand"), "{message}");
     assert_eq!(on_hand(&app, &dealer, fuse).await, 3, "a refused movement changes nothing");
-    let down = move_stock(&app, &dealer, json!({"part_id": fuse, "kind": "adjustment", "direction": "decrease", "quantity": 1, "reason": "count"})).await;
+    let down = move_stock(
+        &app,
+        &dealer,
+        json!({"part_id": fuse, "kind": "adjustment", "direction": "decrease", "quantity": 1, "reason": "count"}),
+    )
+    .await;
     assert_eq!(json(down).await["stock"]["on_hand"], 2);
 
-    let transfer_kind = move_stock(&app, &dealer, json!({"part_id": fuse, "kind": "transfer_out", "quantity": 1})).await;
+    let transfer_kind =
+        move_stock(&app, &dealer, json!({"part_id": fuse, "kind": "transfer_out", "quantity": 1})).await;
     assert!(json(transfer_kind).await["error"]["fields"]["kind"].is_string());
     let history = json(app.get(&dealer, &format!("/stock/movements?part_id={fuse}")).await).await;
-    let kinds: Vec<&str> = history["items"].as_array().expect("items").iter().filter_map(|m| m["kind"].as_str()).collect();
+    let kinds: Vec<&str> =
+        history["items"].as_array().expect("items").iter().filter_map(|m| m["kind"].as_str()).collect();
     assert_eq!(kinds, vec!["adjustment", "scrap", "receipt"], "newest first");
 }
 
@@ -99,14 +110,22 @@ async fn a_dealer_cannot_read_or_move_another_dealers_stock() {
     move_stock(&app, &a, json!({"part_id": pack, "kind": "receipt", "quantity": 1, "serials": ["SN-A1"]})).await;
 
     assert_eq!(app.get(&b, &format!("/stock?dealer_id={}", app.dealer_a)).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.get(&b, &format!("/stock/movements?dealer_id={}", app.dealer_a)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&b, &format!("/stock/movements?dealer_id={}", app.dealer_a)).await.status(),
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(json(app.get(&b, "/stock").await).await["items"], json!([]));
     let moved = move_stock(&app, &b, json!({"dealer_id": app.dealer_a, "part_id": pack, "kind": "scrap", "quantity": 1, "serials": ["SN-A1"], "reason": "x"})).await;
     assert_eq!(moved.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&b, "/part-units/SN-A1").await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.get(&b, &format!("/stock/export?dealer_id={}", app.dealer_a)).await.status(), StatusCode::NOT_FOUND);
     // B holds none of that serial, so it cannot scrap it either.
-    let scrap_own = move_stock(&app, &b, json!({"part_id": pack, "kind": "scrap", "quantity": 1, "serials": ["SN-A1"], "reason": "x"})).await;
+    let scrap_own = move_stock(
+        &app,
+        &b,
+        json!({"part_id": pack, "kind": "scrap", "quantity": 1, "serials": ["SN-A1"], "reason": "x"}),
+    )
+    .await;
     assert_eq!(scrap_own.status(), StatusCode::CONFLICT);
     assert_eq!(on_hand(&app, &a, pack).await, 1);
 }
@@ -118,23 +137,43 @@ async fn serialized_units_follow_their_movements_with_a_timeline() {
     let (_, dealer) = app.dealer_user("d@test.example", app.dealer_a).await;
     let pack = part(&app, &admin, "NVX-PACK", true).await;
 
-    let missing = move_stock(&app, &dealer, json!({"part_id": pack, "kind": "receipt", "quantity": 2, "serials": ["PK-1"]})).await;
+    let missing =
+        move_stock(&app, &dealer, json!({"part_id": pack, "kind": "receipt", "quantity": 2, "serials": ["PK-1"]}))
+            .await;
     assert!(json(missing).await["error"]["fields"]["serials"].is_string());
-    let received = move_stock(&app, &dealer, json!({"part_id": pack, "kind": "receipt", "quantity": 2, "serials": ["pk-1", "PK-2"], "reference": "DN-7"})).await;
+    let received = move_stock(
+        &app,
+        &dealer,
+        json!({"part_id": pack, "kind": "receipt", "quantity": 2, "serials": ["pk-1", "PK-2"], "reference": "DN-7"}),
+    )
+    .await;
     assert_eq!(received.status(), StatusCode::CREATED);
     assert_eq!(json(received).await["movements"].as_array().map(Vec::len), Some(2), "one movement per unit");
-    let again = move_stock(&app, &dealer, json!({"part_id": pack, "kind": "receipt", "quantity": 1, "serials": ["PK-1"]})).await;
+    let again =
+        move_stock(&app, &dealer, json!({"part_id": pack, "kind": "receipt", "quantity": 1, "serials": ["PK-1"]}))
+            .await;
     assert_eq!(again.status(), StatusCode::CONFLICT, "a serial is unique per part");
 
-    let returned = move_stock(&app, &dealer, json!({"part_id": pack, "kind": "return_to_oem", "quantity": 1, "serials": ["PK-2"]})).await;
+    let returned = move_stock(
+        &app,
+        &dealer,
+        json!({"part_id": pack, "kind": "return_to_oem", "quantity": 1, "serials": ["PK-2"]}),
+    )
+    .await;
     assert_eq!(json(returned).await["stock"]["on_hand"], 1);
     let unit = json(app.get(&dealer, "/part-units/pk-2").await).await;
     assert_eq!(unit["status"], "returned_to_oem");
     assert_eq!(unit["part_number"], "NVX-PACK");
-    let actions: Vec<&str> = unit["timeline"].as_array().expect("timeline").iter().filter_map(|e| e["action"].as_str()).collect();
+    let actions: Vec<&str> =
+        unit["timeline"].as_array().expect("timeline").iter().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(actions, vec!["part_unit.received", "part_unit.returned_to_oem"]);
     assert_eq!(json(app.get(&dealer, "/part-units/PK-1").await).await["status"], "in_stock");
-    let again = move_stock(&app, &dealer, json!({"part_id": pack, "kind": "return_to_oem", "quantity": 1, "serials": ["PK-2"]})).await;
+    let again = move_stock(
+        &app,
+        &dealer,
+        json!({"part_id": pack, "kind": "return_to_oem", "quantity": 1, "serials": ["PK-2"]}),
+    )
+    .await;
     assert_eq!(again.status(), StatusCode::CONFLICT);
 
     // The same serial on another part: ambiguous without part_id.
@@ -156,12 +195,24 @@ async fn transfers_move_stock_between_network_dealers_in_one_step() {
     let pack = part(&app, &admin, "NVX-PACK", true).await;
     move_stock(&app, &a, json!({"part_id": pack, "kind": "receipt", "quantity": 2, "serials": ["T-1", "T-2"]})).await;
 
-    let outside = app.post(&a, "/stock/transfers", &json!({"to_dealer_id": app.dealer_b, "part_id": pack, "quantity": 1, "serials": ["T-1"]})).await;
+    let outside = app
+        .post(
+            &a,
+            "/stock/transfers",
+            &json!({"to_dealer_id": app.dealer_b, "part_id": pack, "quantity": 1, "serials": ["T-1"]}),
+        )
+        .await;
     assert_eq!(outside.status(), StatusCode::UNPROCESSABLE_ENTITY, "neither dealer is in the OEM's network yet");
     authorize(&app, &admin, app.dealer_a).await;
     authorize(&app, &admin, app.dealer_b).await;
 
-    let short = app.post(&a, "/stock/transfers", &json!({"to_dealer_id": app.dealer_b, "part_id": pack, "quantity": 1, "serials": ["T-9"]})).await;
+    let short = app
+        .post(
+            &a,
+            "/stock/transfers",
+            &json!({"to_dealer_id": app.dealer_b, "part_id": pack, "quantity": 1, "serials": ["T-9"]}),
+        )
+        .await;
     assert_eq!(short.status(), StatusCode::CONFLICT);
     let moved = app.post(&a, "/stock/transfers", &json!({"to_dealer_id": app.dealer_b, "part_id": pack, "quantity": 1, "serials": ["T-1"], "reference": "TR-1"})).await;
     assert_eq!(moved.status(), StatusCode::CREATED);
@@ -172,7 +223,13 @@ async fn transfers_move_stock_between_network_dealers_in_one_step() {
     let unit = json(app.get(&b, "/part-units/T-1").await).await;
     assert_eq!(unit["dealer_id"], app.dealer_b);
     assert_eq!(app.get(&a, "/part-units/T-1").await.status(), StatusCode::NOT_FOUND, "A no longer holds it");
-    let same = app.post(&a, "/stock/transfers", &json!({"to_dealer_id": app.dealer_a, "part_id": pack, "quantity": 1, "serials": ["T-2"]})).await;
+    let same = app
+        .post(
+            &a,
+            "/stock/transfers",
+            &json!({"to_dealer_id": app.dealer_a, "part_id": pack, "quantity": 1, "serials": ["T-2"]}),
+        )
+        .await;
     assert!(json(same).await["error"]["fields"]["to_dealer_id"].is_string());
 }
 
@@ -193,11 +250,18 @@ async fn stock_levels_equal_the_sum_of_movements_after_a_mixed_workload() {
         let (token, part_id) = if i % 2 == 0 { (a.clone(), fuse) } else { (b.clone(), cable) };
         let (to, other_part) = if i % 2 == 0 { (app.dealer_b, cable) } else { (app.dealer_a, fuse) };
         tasks.push(tokio::spawn(async move {
-            let post = |path: &str, body: Value| client.post(format!("{base}{path}")).bearer_auth(&token).json(&body).send();
-            let _ = post("/stock/movements", json!({"part_id": part_id, "kind": "receipt", "quantity": 1 + i % 4})).await;
-            let _ = post("/stock/movements", json!({"part_id": part_id, "kind": "scrap", "quantity": 1 + i % 3, "reason": "test"})).await;
+            let post =
+                |path: &str, body: Value| client.post(format!("{base}{path}")).bearer_auth(&token).json(&body).send();
+            let _ =
+                post("/stock/movements", json!({"part_id": part_id, "kind": "receipt", "quantity": 1 + i % 4})).await;
+            let _ = post(
+                "/stock/movements",
+                json!({"part_id": part_id, "kind": "scrap", "quantity": 1 + i % 3, "reason": "test"}),
+            )
+            .await;
             let _ = post("/stock/transfers", json!({"to_dealer_id": to, "part_id": part_id, "quantity": 1})).await;
-            let _ = post("/stock/movements", json!({"part_id": other_part, "kind": "return_to_oem", "quantity": 1})).await;
+            let _ =
+                post("/stock/movements", json!({"part_id": other_part, "kind": "return_to_oem", "quantity": 1})).await;
         }));
     }
     for task in tasks {
@@ -252,10 +316,12 @@ async fn receipts_import_from_csv_all_or_nothing_and_reorder_points_flag_low_sto
     assert_eq!(set.status(), StatusCode::OK);
     assert_eq!(json(set).await["below_reorder"], true);
     let low = json(app.get(&dealer, "/stock?below_reorder=true").await).await;
-    let numbers: Vec<&str> = low["items"].as_array().expect("items").iter().filter_map(|l| l["part_number"].as_str()).collect();
+    let numbers: Vec<&str> =
+        low["items"].as_array().expect("items").iter().filter_map(|l| l["part_number"].as_str()).collect();
     assert_eq!(numbers, vec!["NVX-FUSE"]);
     let export = app.get(&dealer, "/stock/export").await.text().await.expect("csv");
     assert!(export.contains("NO001,NVX,NVX-FUSE,HV battery pack NVX-FUSE,hv_battery,4,10,true"), "{export}");
-    let admin_without_dealer = app.post(&admin, "/stock/movements", &json!({"part_id": fuse, "kind": "receipt", "quantity": 1})).await;
+    let admin_without_dealer =
+        app.post(&admin, "/stock/movements", &json!({"part_id": fuse, "kind": "receipt", "quantity": 1})).await;
     assert!(json(admin_without_dealer).await["error"]["fields"]["dealer_id"].is_string());
 }

@@ -126,7 +126,11 @@ pub fn description(raw: &str) -> Result<String, String> {
 /// # Errors
 /// A message when out of range.
 pub fn list_price(minor: i64) -> Result<i64, String> {
-    if (0..=1_000_000_000_000).contains(&minor) { Ok(minor) } else { Err("must be between 0 and 10^12 minor units".into()) }
+    if (0..=1_000_000_000_000).contains(&minor) {
+        Ok(minor)
+    } else {
+        Err("must be between 0 and 10^12 minor units".into())
+    }
 }
 
 /// The distinct lower-case words of a description that search can find
@@ -160,7 +164,12 @@ pub fn flag(raw: &str, default: Option<bool>) -> Result<bool, String> {
 ///
 /// # Errors
 /// The cycle, e.g. `A → B → A`.
-pub fn chain_end(start: i64, target: i64, next: impl Fn(i64) -> Option<i64>, name: impl Fn(i64) -> String) -> Result<i64, String> {
+pub fn chain_end(
+    start: i64,
+    target: i64,
+    next: impl Fn(i64) -> Option<i64>,
+    name: impl Fn(i64) -> String,
+) -> Result<i64, String> {
     let mut seen = vec![start];
     let mut at = target;
     loop {

@@ -226,7 +226,10 @@ pub fn serial(raw: &str) -> Result<String, String> {
 
 /// Serials typed in one box: separated by commas, semicolons, spaces or lines.
 pub fn split_serials(raw: &str) -> Vec<String> {
-    raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|s| !s.is_empty()).map(str::to_string).collect()
+    raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A movement as asked for, before it touches the database.
@@ -286,7 +289,10 @@ pub fn plan_movement(
             }
         }
         if errors.is_empty() && parsed.len() as i64 != quantity {
-            errors.add("serials", format!("this part is serialized: give one serial per unit ({quantity}), not {}", parsed.len()));
+            errors.add(
+                "serials",
+                format!("this part is serialized: give one serial per unit ({quantity}), not {}", parsed.len()),
+            );
         }
     } else if !serials.is_empty() {
         errors.add("serials", "this part is not serialized: leave serials empty");

@@ -71,12 +71,14 @@ fn EditPart(part: PartDto, update: ServerAction<UpdatePart>) -> impl IntoView {
     let price = format_amount(part.list_price.amount_minor, &part.list_price.currency);
     let price = price.split(' ').next().unwrap_or_default().to_string();
     let successor = if part.superseded_by_id.is_some() { part.current_part_number.clone() } else { String::new() };
-    let input = move |name: &'static str, label: AnyView, value: String, required: bool| view! {
-        <div class="field">
-            <label for=name>{label}</label>
-            <input id=name name=name type="text" required=required value=value />
-            <FieldError result field=name />
-        </div>
+    let input = move |name: &'static str, label: AnyView, value: String, required: bool| {
+        view! {
+            <div class="field">
+                <label for=name>{label}</label>
+                <input id=name name=name type="text" required=required value=value />
+                <FieldError result field=name />
+            </div>
+        }
     };
     view! {
         <h2>{t!(i18n, part_edit)}</h2>

@@ -165,19 +165,23 @@ pub fn PartFlags(part: PartDto) -> impl IntoView {
     }
 }
 
+type OemWithModels = (crate::model::network::OemDto, Vec<crate::model::network::VehicleModelDto>);
+
 #[component]
 fn NewPartForm(
     create: ServerAction<CreatePart>,
-    oems: Resource<Result<Vec<(crate::model::network::OemDto, Vec<crate::model::network::VehicleModelDto>)>, crate::model::AppError>>,
+    oems: Resource<Result<Vec<OemWithModels>, crate::model::AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let result = Signal::derive(move || create.value().get());
-    let text = move |id: &'static str, label: AnyView, hint: &'static str| view! {
-        <div class="field">
-            <label for=format!("new-{id}")>{label}</label>
-            <input id=format!("new-{id}") name=id type="text" required placeholder=hint />
-            <FieldError result field=id />
-        </div>
+    let text = move |id: &'static str, label: AnyView, hint: &'static str| {
+        view! {
+            <div class="field">
+                <label for=format!("new-{id}")>{label}</label>
+                <input id=format!("new-{id}") name=id type="text" required placeholder=hint />
+                <FieldError result field=id />
+            </div>
+        }
     };
     view! {
         <h2>{t!(i18n, part_new)}</h2>

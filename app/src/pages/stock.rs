@@ -51,7 +51,8 @@ fn Stock() -> impl IntoView {
     let levels = Resource::new(filter, list_stock);
     let role = move || session.current().map(|u| u.role);
     let dealers = Resource::new(|| (), |_| list_dealers());
-    let writes = move || matches!(role(), Some(Role::Dealer)) || (role() == Some(Role::Admin) && filter().dealer_id.is_some());
+    let writes =
+        move || matches!(role(), Some(Role::Dealer)) || (role() == Some(Role::Admin) && filter().dealer_id.is_some());
     let next_href = move |cursor: String| {
         let f = filter();
         format!(

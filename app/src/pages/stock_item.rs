@@ -60,9 +60,20 @@ fn StockItem(actions: Actions) -> impl IntoView {
     };
     let item = Resource::new(move || (dealer_id(), part_id(), versions()), |(d, p, _)| stock_item(d, p));
     let writes = move || session.current().is_some_and(|u| u.role != Role::ServiceManager);
+    let recorded = move || {
+        matches!(actions.adjust.value().get(), Some(Ok(_)))
+            || matches!(actions.scrap.value().get(), Some(Ok(_)))
+            || matches!(actions.return_to_oem.value().get(), Some(Ok(_)))
+            || matches!(actions.recycle.value().get(), Some(Ok(_)))
+            || matches!(actions.transfer.value().get(), Some(Ok(_)))
+            || matches!(actions.reorder.value().get(), Some(Ok(_)))
+    };
     view! {
         <section class="page">
-            <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
+            <Show when=recorded>
+                <div class="alert alert-ok" role="status">{t!(i18n, stock_recorded)}</div>
+            </Show>
+            <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match item.await {
                         Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
@@ -105,7 +116,7 @@ fn StockItem(actions: Actions) -> impl IntoView {
                         }
                     }
                 })}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
@@ -134,7 +145,13 @@ fn ReorderForm(action: ServerAction<SetReorderPoint>, dealer: String, part: i64,
 
 /// Adjust, scrap, return to the OEM or recycle: one form per kind.
 #[component]
-fn MovementForm(action: ServerAction<MoveStock>, dealer: String, part: i64, serialized: bool, kind: MovementKind) -> impl IntoView {
+fn MovementForm(
+    action: ServerAction<MoveStock>,
+    dealer: String,
+    part: i64,
+    serialized: bool,
+    kind: MovementKind,
+) -> impl IntoView {
     let i18n = use_i18n();
     let result = Signal::derive(move || action.value().get());
     let id = move |field: &str| format!("{}-{field}", kind.as_str());
@@ -148,9 +165,6 @@ fn MovementForm(action: ServerAction<MoveStock>, dealer: String, part: i64, seri
     view! {
         <details class="panel">
             <summary>{title}</summary>
-            <Show when=move || matches!(action.value().get(), Some(Ok(_)))>
-                <div class="alert alert-ok" role="status">{t!(i18n, stock_recorded)}</div>
-            </Show>
             <FormError result />
             <ActionForm action>
                 <input type="hidden" name="dealer_id" value=dealer />
@@ -217,9 +231,6 @@ fn TransferForm(
     view! {
         <details class="panel">
             <summary>{t!(i18n, stock_transfer)}</summary>
-            <Show when=move || matches!(action.value().get(), Some(Ok(_)))>
-                <div class="alert alert-ok" role="status">{t!(i18n, stock_recorded)}</div>
-            </Show>
             <FormError result />
             {if targets.is_empty() {
                 view! { <p class="muted">{t!(i18n, stock_no_targets)}</p> }.into_any()

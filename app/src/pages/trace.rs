@@ -24,15 +24,23 @@ fn Trace() -> impl IntoView {
     let query = use_query_map();
     let params = use_params_map();
     let serial = move || {
-        params.read().get("serial").or_else(|| query.read().get("serial")).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+        params
+            .read()
+            .get("serial")
+            .or_else(|| query.read().get("serial"))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
     };
     let part_id = move || query.read().get("part_id").and_then(|v| v.parse::<i64>().ok());
-    let unit = Resource::new(move || (serial(), part_id()), |(serial, part_id)| async move {
-        match serial {
-            Some(serial) => Some(get_part_unit(serial, part_id).await),
-            None => None,
-        }
-    });
+    let unit = Resource::new(
+        move || (serial(), part_id()),
+        |(serial, part_id)| async move {
+            match serial {
+                Some(serial) => Some(get_part_unit(serial, part_id).await),
+                None => None,
+            }
+        },
+    );
     view! {
         <Title text=move || t_string!(i18n, nav_trace).to_string() />
         <section class="page">

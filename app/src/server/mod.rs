@@ -16,6 +16,7 @@ pub mod parts;
 pub mod policies;
 pub mod secrets;
 pub mod seed;
+pub mod seed_bench;
 pub mod seed_stock;
 pub mod state;
 pub mod stock;

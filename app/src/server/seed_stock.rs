@@ -130,7 +130,8 @@ pub async fn seed_stock(db: &DatabaseConnection, actor: &Actor) -> Result<(), Ap
                 };
                 stock::record_movement(db, actor, receipt).await?;
                 if pick == 2 && i % 4 == 0 && !p.serialized {
-                    let reorder = ReorderPointInput { dealer_id: Some(d.id), part_id: p.id, reorder_point: quantity + 4 };
+                    let reorder =
+                        ReorderPointInput { dealer_id: Some(d.id), part_id: p.id, reorder_point: quantity + 4 };
                     stock::set_reorder_point(db, actor, reorder).await?;
                 } else if !p.serialized {
                     let reorder = ReorderPointInput { dealer_id: Some(d.id), part_id: p.id, reorder_point: 1 };

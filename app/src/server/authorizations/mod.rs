@@ -265,7 +265,12 @@ pub async fn is_authorized(db: &impl ConnectionTrait, question: &Question) -> Re
 ///
 /// # Errors
 /// When the database is unavailable.
-pub async fn in_network(db: &impl ConnectionTrait, oem_id: i64, dealer_id: i64, day: NaiveDate) -> Result<bool, AppError> {
+pub async fn in_network(
+    db: &impl ConnectionTrait,
+    oem_id: i64,
+    dealer_id: i64,
+    day: NaiveDate,
+) -> Result<bool, AppError> {
     let rows = authorization::Entity::find()
         .filter(authorization::Column::DealerId.eq(dealer_id))
         .filter(authorization::Column::OemId.eq(oem_id))

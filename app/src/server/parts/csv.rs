@@ -213,7 +213,9 @@ async fn check_references(
         let result = parts::chain_end(
             start,
             target_id,
-            |at| names.get(at as usize).and_then(|n| next.get(n).copied().flatten()).and_then(|n| index.get(n).copied()),
+            |at| {
+                names.get(at as usize).and_then(|n| next.get(n).copied().flatten()).and_then(|n| index.get(n).copied())
+            },
             |at| names.get(at as usize).map(|n| n.to_string()).unwrap_or_default(),
         );
         if let Err(message) = result {
@@ -236,7 +238,11 @@ async fn check_references(
             .unwrap_or_default();
         for id in moved {
             if let Some(line) = flipped.get(&id) {
-                errors.push(line_error(*line, "serialized", "cannot change: this part already has stock movements".into()));
+                errors.push(line_error(
+                    *line,
+                    "serialized",
+                    "cannot change: this part already has stock movements".into(),
+                ));
             }
         }
     }
@@ -265,7 +271,11 @@ fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
     }
     for header in &headers {
         if !CSV_COLUMNS.contains(&header.as_str()) {
-            errors.push(line_error(1, header, format!("is not a column of the parts file ({})", CSV_COLUMNS.join(", "))));
+            errors.push(line_error(
+                1,
+                header,
+                format!("is not a column of the parts file ({})", CSV_COLUMNS.join(", ")),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -287,7 +297,11 @@ fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
             continue;
         }
         if record.len() != headers.len() {
-            errors.push(line_error(line, "row", format!("has {} cells; the header has {}", record.len(), headers.len())));
+            errors.push(line_error(
+                line,
+                "row",
+                format!("has {} cells; the header has {}", record.len(), headers.len()),
+            ));
             continue;
         }
         let cell = |name: &str| column.get(name).and_then(|i| record.get(*i));
@@ -305,7 +319,8 @@ fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
         }
         let number = check!("part_number", parts::part_number(cell("part_number").unwrap_or_default()));
         let description = check!("description", parts::description(cell("description").unwrap_or_default()));
-        let category = check!("component_category", ComponentCategory::parse(cell("component_category").unwrap_or_default()));
+        let category =
+            check!("component_category", ComponentCategory::parse(cell("component_category").unwrap_or_default()));
         let price = check!(
             "list_price_minor",
             cell("list_price_minor")
@@ -348,8 +363,15 @@ fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
         if errors.len() > before {
             continue;
         }
-        let (Some(number), Some(description), Some(category), Some(price), Some(currency), Some(serialized), Some(eligible)) =
-            (number, description, category, price, currency, serialized, eligible)
+        let (
+            Some(number),
+            Some(description),
+            Some(category),
+            Some(price),
+            Some(currency),
+            Some(serialized),
+            Some(eligible),
+        ) = (number, description, category, price, currency, serialized, eligible)
         else {
             continue;
         };
@@ -414,11 +436,13 @@ pub async fn export_csv(db: &DatabaseConnection, _actor: &Actor, oem_id: Option<
 mod tests {
     use super::*;
 
-    const HEADER: &str = "part_number,description,component_category,list_price_minor,currency,serialized,warranty_eligible";
+    const HEADER: &str =
+        "part_number,description,component_category,list_price_minor,currency,serialized,warranty_eligible";
 
     #[test]
     fn a_good_file_parses_every_row() {
-        let file = format!("{HEADER}\nsv-1,HV pack,hv_battery,100,eur,true,yes\nSV-2,Wiper,vehicle_basic,5,EUR,no,no\n");
+        let file =
+            format!("{HEADER}\nsv-1,HV pack,hv_battery,100,eur,true,yes\nSV-2,Wiper,vehicle_basic,5,EUR,no,no\n");
         let rows = parse(file.as_bytes()).expect("good file");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].number, "SV-1");
@@ -428,7 +452,9 @@ mod tests {
 
     #[test]
     fn every_bad_row_is_named_with_its_line_and_field() {
-        let file = format!("{HEADER}\nSV-1,ok,hv_battery,100,EUR,true,true\nSV-2,bad,rocket,-5,EUR,true,true\nSV-1,dup,hv_battery,1,EUR,true,true\n");
+        let file = format!(
+            "{HEADER}\nSV-1,ok,hv_battery,100,EUR,true,true\nSV-2,bad,rocket,-5,EUR,true,true\nSV-1,dup,hv_battery,1,EUR,true,true\n"
+        );
         let errors = parse(file.as_bytes()).err().expect("bad rows");
         let named: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
         assert_eq!(named, vec![(3, "component_category"), (3, "list_price_minor"), (4, "part_number")]);

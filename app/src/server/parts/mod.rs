@@ -57,12 +57,8 @@ pub async fn list(db: &DatabaseConnection, _actor: &Actor, filter: &PartFilter) 
                 .add(Condition::all().add(part::Column::PartNumber.eq(number.as_str())).add(part::Column::Id.gt(id))),
         );
     }
-    let rows = query
-        .order_by_asc(part::Column::PartNumber)
-        .order_by_asc(part::Column::Id)
-        .limit(limit + 1)
-        .all(db)
-        .await?;
+    let rows =
+        query.order_by_asc(part::Column::PartNumber).order_by_asc(part::Column::Id).limit(limit + 1).all(db).await?;
     let more = rows.len() as u64 > limit;
     let rows: Vec<part::Model> = rows.into_iter().take(limit as usize).collect();
     let next_cursor =
@@ -136,10 +132,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: PartInput) ->
     };
     let number = errors.check("part_number", parts::part_number(input.part_number.as_deref().unwrap_or_default()));
     let description = errors.check("description", parts::description(input.description.as_deref().unwrap_or_default()));
-    let category = errors.check(
-        "component_category",
-        ComponentCategory::parse(input.component_category.as_deref().unwrap_or_default()),
-    );
+    let category = errors
+        .check("component_category", ComponentCategory::parse(input.component_category.as_deref().unwrap_or_default()));
     let price = match &input.list_price {
         None => {
             errors.add("list_price", "is required");
@@ -339,16 +333,12 @@ async fn one(db: &DatabaseConnection, row: part::Model) -> Result<PartDto, AppEr
 /// DTOs with OEM codes and the end of each supersession chain, in a few
 /// `IN` queries whatever the page size.
 pub(crate) async fn dtos(db: &impl ConnectionTrait, rows: Vec<part::Model>) -> Result<Vec<PartDto>, AppError> {
-    let oems: HashMap<i64, String> =
-        oem::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.code)).collect();
+    let oems: HashMap<i64, String> = oem::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.code)).collect();
     let mut known: HashMap<i64, (String, Option<i64>)> =
         rows.iter().map(|p| (p.id, (p.part_number.clone(), p.superseded_by_id))).collect();
     for _ in 0..32 {
-        let missing: Vec<i64> = known
-            .values()
-            .filter_map(|(_, next)| *next)
-            .filter(|id| !known.contains_key(id))
-            .collect();
+        let missing: Vec<i64> =
+            known.values().filter_map(|(_, next)| *next).filter(|id| !known.contains_key(id)).collect();
         if missing.is_empty() {
             break;
         }

@@ -6,11 +6,11 @@ use std::collections::{HashMap, HashSet};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{Posting, acting_dealer, apply, level_scope};
+use crate::model::AppError;
 use crate::model::error::LineError;
 use crate::model::parts::{ImportReport, part_number};
 use crate::model::stock::{EXPORT_COLUMNS, MovementKind, MovementPlan, RECEIPT_COLUMNS, UnitEvent, UnitStatus};
 use crate::model::stock::{plan_movement, split_serials, unit_transition};
-use crate::model::AppError;
 use crate::server::auth::Actor;
 use crate::server::entities::{dealer, oem, part, part_unit, stock_level};
 use crate::server::ledger::LedgerTx;
@@ -67,9 +67,7 @@ pub async fn receive(
         let matching: Vec<&part::Model> = candidates
             .get(number)
             .map(|list| {
-                list.iter()
-                    .filter(|p| row.oem.as_ref().is_none_or(|code| oems.get(&p.oem_id) == Some(code)))
-                    .collect()
+                list.iter().filter(|p| row.oem.as_ref().is_none_or(|code| oems.get(&p.oem_id) == Some(code))).collect()
             })
             .unwrap_or_default();
         let part = match matching.as_slice() {
@@ -95,8 +93,15 @@ pub async fn receive(
             }
         };
         let serials = split_serials(&row.serials);
-        match plan_movement(MovementKind::Receipt, quantity, &serials, part.serialized, row.reference.as_deref(), None, false)
-        {
+        match plan_movement(
+            MovementKind::Receipt,
+            quantity,
+            &serials,
+            part.serialized,
+            row.reference.as_deref(),
+            None,
+            false,
+        ) {
             Err(field_errors) => {
                 let fields = field_errors.finish().err().map(|e| e.fields()).unwrap_or_default();
                 errors.extend(fields.into_iter().map(|(field, message)| err(&field, message)));
@@ -127,7 +132,8 @@ pub async fn receive(
     let mut created = 0;
     let mut touched = HashSet::new();
     for (part, plan) in &plans {
-        created += apply(&mut tx, Posting { dealer_id, part, plan, repair_id: None, transfer_id: None }).await?.len() as u64;
+        created +=
+            apply(&mut tx, Posting { dealer_id, part, plan, repair_id: None, transfer_id: None }).await?.len() as u64;
         touched.insert(part.id);
     }
     tx.commit().await?;
@@ -146,7 +152,11 @@ async fn check_units(
         for unit in units {
             let Some(line) = serials.get(&(unit.part_id, unit.serial.clone())) else { continue };
             if let Err(reason) = unit_transition(UnitStatus::parse(&unit.status), UnitEvent::Received) {
-                errors.push(LineError { line: *line, field: "serials".into(), message: format!("{} {reason}", unit.serial) });
+                errors.push(LineError {
+                    line: *line,
+                    field: "serials".into(),
+                    message: format!("{} {reason}", unit.serial),
+                });
             }
         }
     }
@@ -178,7 +188,9 @@ impl ReceiptRow {
 fn read(bytes: &[u8]) -> Result<Vec<ReceiptRow>, AppError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = ::csv::ReaderBuilder::new().flexible(true).trim(::csv::Trim::All).from_reader(bytes);
-    let header_error = |field: &str, message: String| AppError::invalid_file(vec![LineError { line: 1, field: field.into(), message }]);
+    let header_error = |field: &str, message: String| {
+        AppError::invalid_file(vec![LineError { line: 1, field: field.into(), message }])
+    };
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| header_error("file", format!("is not a readable CSV file: {e}")))?
@@ -247,13 +259,21 @@ pub async fn export_csv(db: &DatabaseConnection, actor: &Actor, dealer_id: Optio
     if let Some(id) = dealer_id {
         query = query.filter(stock_level::Column::DealerId.eq(id));
     }
-    let levels = query.order_by_asc(stock_level::Column::DealerId).order_by_asc(stock_level::Column::Id).all(db).await?;
+    let levels =
+        query.order_by_asc(stock_level::Column::DealerId).order_by_asc(stock_level::Column::Id).all(db).await?;
     let mut part_ids: Vec<i64> = levels.iter().map(|l| l.part_id).collect();
     part_ids.sort_unstable();
     part_ids.dedup();
     let mut parts: HashMap<i64, part::Model> = HashMap::new();
     for chunk in part_ids.chunks(5000) {
-        parts.extend(part::Entity::find().filter(part::Column::Id.is_in(chunk.to_vec())).all(db).await?.into_iter().map(|p| (p.id, p)));
+        parts.extend(
+            part::Entity::find()
+                .filter(part::Column::Id.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| (p.id, p)),
+        );
     }
     let oems: HashMap<i64, String> = oem::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.code)).collect();
     let dealers: HashMap<i64, String> =

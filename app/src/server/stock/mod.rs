@@ -157,7 +157,10 @@ pub async fn record_movement(
         .await?
         .ok_or_else(|| AppError::field("part_id", "is not a part"))?;
     if kind == MovementKind::Receipt && !part.active {
-        return Err(AppError::field("part_id", format!("{} is no longer active and cannot be received", part.part_number)));
+        return Err(AppError::field(
+            "part_id",
+            format!("{} is no longer active and cannot be received", part.part_number),
+        ));
     }
     let serials = input.serials.unwrap_or_default();
     let plan = plan_movement(
@@ -171,8 +174,8 @@ pub async fn record_movement(
     )
     .map_err(|errors| errors.finish().err().unwrap_or(AppError::bad_request("invalid movement")))?;
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
-    let movements = apply(&mut tx, Posting { dealer_id, part: &part, plan: &plan, repair_id: None, transfer_id: None })
-        .await?;
+    let movements =
+        apply(&mut tx, Posting { dealer_id, part: &part, plan: &plan, repair_id: None, transfer_id: None }).await?;
     let level = level_row(&*tx, dealer_id, part.id).await?;
     tx.commit().await?;
     Ok(MovementResult {
@@ -342,26 +345,32 @@ async fn move_unit(
     if outbound && unit.as_ref().is_some_and(|u| u.dealer_id != Some(dealer_id)) {
         return Err(AppError::conflict(format!("Serial {serial} of {} is not held by this dealer.", part.part_number)));
     }
-    if movement.kind == MovementKind::ReturnFromRepair.as_str() && unit.as_ref().is_some_and(|u| u.dealer_id != Some(dealer_id))
+    if movement.kind == MovementKind::ReturnFromRepair.as_str()
+        && unit.as_ref().is_some_and(|u| u.dealer_id != Some(dealer_id))
     {
-        return Err(AppError::conflict(format!("Serial {serial} of {} was not installed by this dealer.", part.part_number)));
+        return Err(AppError::conflict(format!(
+            "Serial {serial} of {} was not installed by this dealer.",
+            part.part_number
+        )));
     }
     let to = unit_transition(from, event)
         .map_err(|reason| AppError::conflict(format!("Serial {serial} of {} {reason}.", part.part_number)))?;
     let now = Utc::now();
     let unit = match unit {
-        None => part_unit::ActiveModel {
-            part_id: Set(part.id),
-            serial: Set(serial.to_string()),
-            status: Set(to.as_str().to_string()),
-            dealer_id: Set(Some(dealer_id)),
-            vehicle_id: Set(None),
-            repair_id: Set(movement.repair_id),
-            updated_at: Set(now),
-            ..Default::default()
+        None => {
+            part_unit::ActiveModel {
+                part_id: Set(part.id),
+                serial: Set(serial.to_string()),
+                status: Set(to.as_str().to_string()),
+                dealer_id: Set(Some(dealer_id)),
+                vehicle_id: Set(None),
+                repair_id: Set(movement.repair_id),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&**tx)
+            .await?
         }
-        .insert(&**tx)
-        .await?,
         Some(unit) => {
             let mut active: part_unit::ActiveModel = unit.into();
             active.status = Set(to.as_str().to_string());

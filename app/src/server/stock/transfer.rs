@@ -98,7 +98,11 @@ pub async fn transfer(db: &DatabaseConnection, actor: &Actor, input: NewTransfer
 ///
 /// # Errors
 /// `Forbidden` for service managers; `Validation` for an unknown part.
-pub async fn transfer_targets(db: &DatabaseConnection, actor: &Actor, part_id: i64) -> Result<Vec<OrgOption>, AppError> {
+pub async fn transfer_targets(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    part_id: i64,
+) -> Result<Vec<OrgOption>, AppError> {
     if actor.role == Role::ServiceManager {
         return Err(AppError::Forbidden);
     }
