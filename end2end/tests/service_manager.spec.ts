@@ -19,3 +19,14 @@ test("a service manager signs in, sees their OEM and changes their profile", asy
   await open(page, "/admin/ledger");
   await expect(page.getByRole("heading", { name: "No access" })).toBeVisible();
 });
+
+test("a service manager reads their OEM's parts at the dealers, without moving stock", async ({ page }) => {
+  await signIn(page, "manager.pearl@demo.example");
+  await expect(page.getByRole("heading", { name: "Welcome, Li Wei" })).toBeVisible();
+  await page.getByRole("link", { name: "Stock" }).click();
+  await expect(page.getByRole("heading", { name: "Stock" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "DE001" }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: /^PR1-/ }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: /^SV3-/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Receive goods" })).toHaveCount(0);
+});

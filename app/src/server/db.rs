@@ -27,7 +27,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             if in_memory {
                 opts
             } else {
-                opts.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Normal)
+                // 64 MiB of page cache per connection: large imports and the
+                // ledger's indexes stay in memory instead of re-reading pages.
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .pragma("cache_size", "-65536")
+                    .pragma("temp_store", "memory")
             }
         });
     } else {

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod authorizations;
 pub mod backup;
+pub mod bulk;
 pub mod db;
 pub mod dealers;
 pub mod entities;

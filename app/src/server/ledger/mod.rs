@@ -154,27 +154,28 @@ impl LedgerTx {
                 data: &data,
             };
             let hash = link.hash(&prev);
-            rows.push(ledger_entry::ActiveModel {
-                seq: Set(seq),
-                at: Set(at),
-                actor_id: Set(self.actor_id),
-                dealer_id: Set(change.dealer_id),
-                oem_id: Set(change.oem_id),
-                entity: Set(change.entity.to_string()),
-                entity_id: Set(change.entity_id),
-                action: Set(change.action.to_string()),
-                data: Set(data),
-                prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
-                hash: Set(hash),
-            });
+            rows.push(vec![
+                seq.into(),
+                at.into(),
+                self.actor_id.into(),
+                change.dealer_id.into(),
+                change.oem_id.into(),
+                change.entity.into(),
+                change.entity_id.into(),
+                change.action.into(),
+                data.into(),
+                std::mem::replace(&mut prev, hash.clone()).into(),
+                hash.into(),
+            ]);
             self.appended += 1;
         }
-        // 11 columns per row: stay under SQLite's 32,766 bound parameters.
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let chunk: Vec<_> = rows.by_ref().take(2000).collect();
-            ledger_entry::Entity::insert_many(chunk).exec_without_returning(&self.txn).await?;
-        }
+        super::bulk::insert(
+            &self.txn,
+            "ledger_entries",
+            &["seq", "at", "actor_id", "dealer_id", "oem_id", "entity", "entity_id", "action", "data", "prev_hash", "hash"],
+            rows,
+        )
+        .await?;
         ledger_head::ActiveModel { id: Set(1), seq: Set(seq), hash: Set(prev) }.update(&self.txn).await?;
         Ok(())
     }

@@ -53,6 +53,7 @@ pub async fn import_csv(
     if oem::Entity::find_by_id(oem_id).one(db).await?.is_none() {
         return Err(AppError::field("oem_id", "is not an OEM"));
     }
+    let started = std::time::Instant::now();
     let rows = tokio::task::spawn_blocking(move || parse(&bytes))
         .await
         .map_err(|e| anyhow::anyhow!("the CSV parser stopped: {e}"))?
@@ -67,32 +68,39 @@ pub async fn import_csv(
         .map(|p| (p.part_number.clone(), p))
         .collect();
     check_references(&*tx, &rows, &existing).await.map_err(AppError::invalid_file)?;
+    tracing::debug!(elapsed = ?started.elapsed(), rows = rows.len(), "parsed and checked");
 
     let now = Utc::now();
     let (new, known): (Vec<&Row>, Vec<&Row>) = rows.iter().partition(|r| !existing.contains_key(&r.number));
-    let inserts: Vec<part::ActiveModel> = new
+    let inserts: Vec<Vec<sea_orm::Value>> = new
         .iter()
-        .map(|r| part::ActiveModel {
-            oem_id: Set(oem_id),
-            part_number: Set(r.number.clone()),
-            description: Set(r.description.clone()),
-            component_category: Set(r.category.as_str().to_string()),
-            list_price_minor: Set(r.price),
-            currency: Set(r.currency.clone()),
-            serialized: Set(r.serialized),
-            warranty_eligible: Set(r.warranty_eligible),
-            dangerous_goods: Set(r.dangerous_goods.unwrap_or(false)),
-            active: Set(r.active.unwrap_or(true)),
-            superseded_by_id: Set(None),
-            created_at: Set(now),
-            ..Default::default()
+        .map(|r| {
+            vec![
+                oem_id.into(),
+                r.number.clone().into(),
+                r.description.clone().into(),
+                r.category.as_str().into(),
+                r.price.into(),
+                r.currency.clone().into(),
+                r.serialized.into(),
+                r.warranty_eligible.into(),
+                r.dangerous_goods.unwrap_or(false).into(),
+                r.active.unwrap_or(true).into(),
+                now.into(),
+            ]
         })
         .collect();
-    let mut inserts = inserts.into_iter().peekable();
-    while inserts.peek().is_some() {
-        let chunk: Vec<_> = inserts.by_ref().take(1000).collect();
-        part::Entity::insert_many(chunk).exec_without_returning(&*tx).await?;
-    }
+    crate::server::bulk::insert(
+        &*tx,
+        "parts",
+        &[
+            "oem_id", "part_number", "description", "component_category", "list_price_minor", "currency", "serialized",
+            "warranty_eligible", "dangerous_goods", "active", "created_at",
+        ],
+        inserts,
+    )
+    .await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "parts inserted");
     let ids: HashMap<String, i64> = part::Entity::find()
         .select_only()
         .columns([part::Column::PartNumber, part::Column::Id])
@@ -171,8 +179,11 @@ pub async fn import_csv(
         // An identical file changes nothing; the transaction rolls back.
         return Ok(report);
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "parts updated");
     write_words(&*tx, &words).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "words written");
     tx.record_all(changes).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "ledger written");
     tx.commit().await?;
     tracing::info!(created = report.created, updated = report.updated, "parts imported");
     Ok(report)

@@ -300,19 +300,13 @@ fn check_price(errors: &mut FieldErrors, money: &Money) -> Option<(i64, String)>
 
 /// Indexes the words of each `(part id, description)`.
 pub(crate) async fn write_words(db: &impl ConnectionTrait, items: &[(i64, String)]) -> Result<(), AppError> {
-    let rows: Vec<part_word::ActiveModel> = items
+    let rows: Vec<Vec<sea_orm::Value>> = items
         .iter()
         .flat_map(|(id, description)| {
-            parts::words(description)
-                .into_iter()
-                .map(move |word| part_word::ActiveModel { word: Set(word), part_id: Set(*id) })
+            parts::words(description).into_iter().map(move |word| vec![word.into(), (*id).into()])
         })
         .collect();
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(10_000).collect();
-        part_word::Entity::insert_many(chunk).exec_without_returning(db).await?;
-    }
+    super::bulk::insert(db, "part_words", &["word", "part_id"], rows).await?;
     Ok(())
 }
 

@@ -88,15 +88,19 @@ pub async fn find_unit(
 /// scrapping, returning or transferring).
 ///
 /// # Errors
-/// `NotFound` for another dealer.
+/// `NotFound` for another dealer's stock, or another OEM's part.
 pub async fn serials_in_stock(
     db: &DatabaseConnection,
     actor: &Actor,
     dealer_id: i64,
     part_id: i64,
 ) -> Result<Vec<String>, AppError> {
-    if actor.role == Role::Dealer && actor.dealer_id != Some(dealer_id) {
-        return Err(AppError::NotFound);
+    match actor.role {
+        Role::Admin => {}
+        Role::Dealer if actor.dealer_id == Some(dealer_id) => {}
+        Role::ServiceManager
+            if part::Entity::find_by_id(part_id).one(db).await?.is_some_and(|p| Some(p.oem_id) == actor.oem_id) => {}
+        _ => return Err(AppError::NotFound),
     }
     let rows = part_unit::Entity::find()
         .filter(part_unit::Column::DealerId.eq(dealer_id))
