@@ -34,11 +34,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        let is_json = declares_json(&req);
         let bytes = read_body(req, state).await?;
         if !is_json {
             return Err(ApiError(AppError::bad_request("Send the body as JSON with Content-Type: application/json.")));
@@ -71,12 +67,7 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        if is_json {
+        if declares_json(&req) {
             return Err(ApiError(AppError::bad_request(
                 "Send the file itself as the body, with Content-Type: text/csv.",
             )));
@@ -101,6 +92,14 @@ impl<S: Send + Sync> FromRequest<S> for NoBody {
         struct Empty {}
         parse_json::<Empty>(&bytes).map(|_| Self).map_err(ApiError)
     }
+}
+
+/// Whether the request says its body is JSON.
+fn declares_json(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"))
 }
 
 async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
