@@ -172,7 +172,19 @@ impl LedgerTx {
         super::bulk::insert(
             &self.txn,
             "ledger_entries",
-            &["seq", "at", "actor_id", "dealer_id", "oem_id", "entity", "entity_id", "action", "data", "prev_hash", "hash"],
+            &[
+                "seq",
+                "at",
+                "actor_id",
+                "dealer_id",
+                "oem_id",
+                "entity",
+                "entity_id",
+                "action",
+                "data",
+                "prev_hash",
+                "hash",
+            ],
             rows,
         )
         .await?;
