@@ -78,6 +78,14 @@ fn Nav(role: Role) -> impl IntoView {
     let link = move |href: &'static str, label: AnyView| {
         view! { <li><A href=href attr:aria-current=move || current(href)>{label}</A></li> }
     };
+    // Parts, stock and trace: every role reads them.
+    let stock = move || {
+        view! {
+            {link("/parts", t!(i18n, nav_parts).into_any())}
+            {link("/stock", t!(i18n, nav_stock).into_any())}
+            {link("/trace", t!(i18n, nav_trace).into_any())}
+        }
+    };
     let section = match role {
         Role::Admin => view! {
             <h2 class="nav-section">{t!(i18n, nav_section_admin)}</h2>
@@ -85,9 +93,7 @@ fn Nav(role: Role) -> impl IntoView {
                 {link("/oems", t!(i18n, nav_oems).into_any())}
                 {link("/dealers", t!(i18n, nav_dealers).into_any())}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
-                {link("/parts", t!(i18n, nav_parts).into_any())}
-                {link("/stock", t!(i18n, nav_stock).into_any())}
-                {link("/trace", t!(i18n, nav_trace).into_any())}
+                {stock()}
                 {link("/admin/users", t!(i18n, nav_users).into_any())}
                 {link("/admin/ledger", t!(i18n, nav_ledger).into_any())}
             </ul>
@@ -96,9 +102,7 @@ fn Nav(role: Role) -> impl IntoView {
         Role::Dealer => view! {
             <h2 class="nav-section">{t!(i18n, nav_section_workshop)}</h2>
             <ul>
-                {link("/stock", t!(i18n, nav_stock).into_any())}
-                {link("/parts", t!(i18n, nav_parts).into_any())}
-                {link("/trace", t!(i18n, nav_trace).into_any())}
+                {stock()}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
             </ul>
         }
@@ -109,9 +113,7 @@ fn Nav(role: Role) -> impl IntoView {
                 {link("/oems", t!(i18n, nav_oems).into_any())}
                 {link("/dealers", t!(i18n, nav_dealers).into_any())}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
-                {link("/parts", t!(i18n, nav_parts).into_any())}
-                {link("/stock", t!(i18n, nav_stock).into_any())}
-                {link("/trace", t!(i18n, nav_trace).into_any())}
+                {stock()}
             </ul>
         }
         .into_any(),

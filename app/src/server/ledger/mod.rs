@@ -83,48 +83,12 @@ impl LedgerTx {
     ///
     /// # Errors
     /// When the database write fails.
-    pub async fn record(&mut self, change: Change) -> Result<ledger_entry::Model, AppError> {
-        let head = ledger_head::Entity::find_by_id(1)
-            .one(&self.txn)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("the ledger head row is missing"))?;
-        let seq = head.seq + 1;
-        let at = Utc::now().trunc_subsecs(6);
-        let data = canonical_json(&change.data);
-        let link = Link {
-            seq,
-            at,
-            actor_id: self.actor_id,
-            dealer_id: change.dealer_id,
-            oem_id: change.oem_id,
-            entity: change.entity,
-            entity_id: change.entity_id,
-            action: change.action,
-            data: &data,
-        };
-        let hash = link.hash(&head.hash);
-        let entry = ledger_entry::ActiveModel {
-            seq: Set(seq),
-            at: Set(at),
-            actor_id: Set(self.actor_id),
-            dealer_id: Set(change.dealer_id),
-            oem_id: Set(change.oem_id),
-            entity: Set(change.entity.to_string()),
-            entity_id: Set(change.entity_id),
-            action: Set(change.action.to_string()),
-            data: Set(data.clone()),
-            prev_hash: Set(head.hash.clone()),
-            hash: Set(hash.clone()),
-        }
-        .insert(&self.txn)
-        .await?;
-        ledger_head::ActiveModel { id: Set(1), seq: Set(seq), hash: Set(hash) }.update(&self.txn).await?;
-        self.appended += 1;
-        Ok(entry)
+    pub async fn record(&mut self, change: Change) -> Result<(), AppError> {
+        self.record_all(vec![change]).await
     }
 
-    /// Appends many entries at once (imports): the chain is computed in
-    /// order and the rows are written in multi-row inserts.
+    /// Appends entries in order: the chain is computed here and the rows are
+    /// written in multi-row inserts (an import writes 100,000 at once).
     ///
     /// # Errors
     /// When the database write fails.
