@@ -58,19 +58,18 @@ impl MigrationTrait for Migration {
 
         // The description's words, lower case: an inverted index that works
         // the same on SQLite and PostgreSQL (prefix ranges on a B-tree).
-        manager
-            .create_table(
-                Table::create()
-                    .table(PartWords::Table)
-                    .col(string_len(PartWords::Word, 40))
-                    .col(big_integer(PartWords::PartId))
-                    .primary_key(Index::create().col(PartWords::Word).col(PartWords::PartId))
-                    .foreign_key(
-                        ForeignKey::create().from(PartWords::Table, PartWords::PartId).to(Parts::Table, Parts::Id),
-                    )
-                    .to_owned(),
-            )
-            .await?;
+        let mut words = Table::create();
+        words
+            .table(PartWords::Table)
+            .col(string_len(PartWords::Word, 40))
+            .col(big_integer(PartWords::PartId))
+            .primary_key(Index::create().col(PartWords::Word).col(PartWords::PartId))
+            .foreign_key(ForeignKey::create().from(PartWords::Table, PartWords::PartId).to(Parts::Table, Parts::Id));
+        if manager.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Sqlite {
+            // The key is the whole row: one B-tree instead of a table and its key index.
+            words.extra("WITHOUT ROWID");
+        }
+        manager.create_table(words.to_owned()).await?;
         manager
             .create_index(
                 Index::create().name("idx_part_words_part").table(PartWords::Table).col(PartWords::PartId).to_owned(),
