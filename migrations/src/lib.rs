@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_foundation;
 mod m20261124_000002_network;
 mod m20261125_000003_stock;
+mod m20261125_000004_vehicles;
 
 pub use m20261124_000001_foundation::GENESIS_HASH;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_foundation::Migration),
             Box::new(m20261124_000002_network::Migration),
             Box::new(m20261125_000003_stock::Migration),
+            Box::new(m20261125_000004_vehicles::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod parts;
 mod stock;
 mod system;
 mod users;
+mod vehicles;
 
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(network::router())
         .merge(parts::router())
         .merge(stock::router())
+        .merge(vehicles::router())
         .fallback(|| async { ApiError(AppError::NotFound) })
         .method_not_allowed_fallback(|| async {
             ApiError(AppError::BadRequest { message: "This method is not allowed on this resource.".into() })

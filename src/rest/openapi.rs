@@ -21,9 +21,10 @@ use utoipa::{Modify, OpenApi};
         super::parts::export,
         super::stock::levels, super::stock::movements, super::stock::record, super::stock::transfer,
         super::stock::reorder_point, super::stock::import, super::stock::export, super::stock::unit,
+        super::vehicles::list, super::vehicles::register, super::vehicles::find,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "parts"), (name = "stock"), (name = "system"))
+    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "parts"), (name = "stock"), (name = "vehicles"), (name = "system"))
 )]
 pub struct ApiDoc;
 

@@ -12,3 +12,4 @@ mod network;
 mod parts;
 mod stock;
 mod users;
+mod vehicles;

@@ -12,6 +12,7 @@ pub mod stock;
 pub mod time;
 pub mod user;
 pub mod validate;
+pub mod vehicle;
 pub mod vin;
 
 pub use error::{AppError, FieldErrors};

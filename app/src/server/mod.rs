@@ -22,6 +22,7 @@ pub mod seed_stock;
 pub mod state;
 pub mod stock;
 pub mod users;
+pub mod vehicles;
 
 pub use auth::Actor;
 pub use state::AppState;

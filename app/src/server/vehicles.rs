@@ -1,0 +1,254 @@
+//! Vehicles by VIN. Dealers and admins register them; a dealer sees the
+//! vehicles it registered or serviced, a service manager its OEM's, an
+//! admin all.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+
+use super::auth::Actor;
+use super::entities::{odometer_reading, oem, vehicle, vehicle_model};
+use super::error::on_unique;
+use super::ledger::{Change, LedgerTx};
+use super::pagination;
+use crate::model::user::Page;
+use crate::model::vehicle::{self as rules, NewVehicle, OdometerDto, VehicleDto, VehicleFilter};
+use crate::model::vin::Vin;
+use crate::model::{AppError, FieldErrors, Role, network, validate};
+
+/// Registers a vehicle (dealers for themselves, admins for nobody in
+/// particular), with a first odometer reading when one is given.
+///
+/// # Errors
+/// `Forbidden` for service managers; `Validation` per field (the VIN's
+/// message says what is wrong with it); `Conflict` for a VIN already known.
+pub async fn register(db: &DatabaseConnection, actor: &Actor, input: NewVehicle) -> Result<VehicleDto, AppError> {
+    if actor.role == Role::ServiceManager {
+        return Err(AppError::Forbidden);
+    }
+    let today = Utc::now().date_naive();
+    let mut errors = FieldErrors::new();
+    let vin = errors.check("vin", Vin::parse(&input.vin));
+    let model = vehicle_model::Entity::find_by_id(input.model_id).one(db).await?;
+    match &model {
+        None => errors.add("model_id", "is not a vehicle model"),
+        Some(m) if m.oem_id != input.oem_id => errors.add("model_id", "is not a model of this OEM"),
+        Some(_) => {}
+    }
+    if oem::Entity::find_by_id(input.oem_id).one(db).await?.is_none() {
+        errors.add("oem_id", "is not an OEM");
+    }
+    let year = errors.check("model_year", rules::model_year(input.model_year, today));
+    let date = errors.check("in_service_date", validate::date(&input.in_service_date));
+    let date = match (date, year) {
+        (Some(d), Some(y)) => errors.check("in_service_date", rules::in_service_date(d, y, today)),
+        _ => None,
+    };
+    let country = errors.check("country", network::country(&input.country));
+    let km = input.odometer_km.and_then(|km| errors.check("odometer_km", rules::odometer_km(km)));
+    errors.finish()?;
+    let (Some(vin), Some(year), Some(date), Some(country)) = (vin, year, date, country) else {
+        return Err(anyhow::anyhow!("validated fields went missing").into());
+    };
+    let dealer_id = if actor.role == Role::Dealer { actor.dealer_id } else { None };
+    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
+    let row = vehicle::ActiveModel {
+        vin: Set(vin.to_string()),
+        oem_id: Set(input.oem_id),
+        model_id: Set(input.model_id),
+        model_year: Set(year),
+        in_service_date: Set(date),
+        country: Set(country),
+        last_odometer_km: Set(km),
+        registered_by_dealer_id: Set(dealer_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&*tx)
+    .await
+    .map_err(|e| on_unique(e, "A vehicle with this VIN is already registered."))?;
+    if let Some(km) = km {
+        record_odometer(&*tx, row.id, km, today, dealer_id, None).await?;
+    }
+    tx.record(
+        Change::new(
+            "vehicle",
+            row.id,
+            "vehicle.registered",
+            json!({
+                "vin": row.vin, "oem_id": row.oem_id, "model_id": row.model_id, "model_year": row.model_year,
+                "in_service_date": row.in_service_date, "country": row.country, "odometer_km": km,
+            }),
+        )
+        .scoped(dealer_id, Some(row.oem_id)),
+    )
+    .await?;
+    tx.commit().await?;
+    one(db, row).await
+}
+
+/// Adds an odometer reading: a reading lower than an earlier one is kept
+/// and flagged; the vehicle's last reading follows the newest.
+///
+/// # Errors
+/// When the database fails.
+pub async fn record_odometer(
+    db: &impl ConnectionTrait,
+    vehicle_id: i64,
+    km: i64,
+    date: NaiveDate,
+    dealer_id: Option<i64>,
+    repair_id: Option<i64>,
+) -> Result<bool, AppError> {
+    let highest: Option<Option<i64>> = odometer_reading::Entity::find()
+        .select_only()
+        .column_as(Expr::from(Func::max(Expr::col(odometer_reading::Column::Km))), "highest")
+        .filter(odometer_reading::Column::VehicleId.eq(vehicle_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let flagged = rules::odometer_flagged(highest.flatten(), km);
+    odometer_reading::ActiveModel {
+        vehicle_id: Set(vehicle_id),
+        km: Set(km),
+        reading_date: Set(date),
+        dealer_id: Set(dealer_id),
+        repair_id: Set(repair_id),
+        flagged: Set(flagged),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    vehicle::Entity::update_many()
+        .col_expr(vehicle::Column::LastOdometerKm, Expr::value(km))
+        .filter(vehicle::Column::Id.eq(vehicle_id))
+        .exec(db)
+        .await?;
+    Ok(flagged)
+}
+
+/// One vehicle by VIN, with its odometer history.
+///
+/// # Errors
+/// `NotFound` for a VIN outside the actor's scope (or not a VIN at all).
+pub async fn find_by_vin(db: &DatabaseConnection, actor: &Actor, vin: &str) -> Result<VehicleDto, AppError> {
+    let vin = Vin::parse(vin).map_err(|_| AppError::NotFound)?;
+    let row = vehicle::Entity::find()
+        .filter(vehicle::Column::Vin.eq(vin.as_str()))
+        .filter(scope(actor))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    one(db, row).await
+}
+
+/// Vehicles in scope, by id; `q` is the beginning of a VIN.
+///
+/// # Errors
+/// `Validation` for a bad limit or cursor.
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &VehicleFilter,
+) -> Result<Page<VehicleDto>, AppError> {
+    let limit = pagination::limit(filter.limit)?;
+    let mut query = vehicle::Entity::find().filter(scope(actor));
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let q = q.to_uppercase();
+        query = query.filter(vehicle::Column::Vin.gte(q.as_str())).filter(vehicle::Column::Vin.lt(format!("{q}~")));
+    }
+    if let Some(oem_id) = filter.oem_id {
+        query = query.filter(vehicle::Column::OemId.eq(oem_id));
+    }
+    if let Some(model_id) = filter.model_id {
+        query = query.filter(vehicle::Column::ModelId.eq(model_id));
+    }
+    if let Some(cursor) = &filter.cursor {
+        query = query.filter(vehicle::Column::Id.gt(pagination::decode_cursor(cursor)?));
+    }
+    let rows = query.order_by_asc(vehicle::Column::Id).limit(limit + 1).all(db).await?;
+    let more = rows.len() as u64 > limit;
+    let rows: Vec<vehicle::Model> = rows.into_iter().take(limit as usize).collect();
+    let next_cursor = if more { rows.last().map(|r| pagination::encode_cursor(r.id)) } else { None };
+    Ok(Page { items: dtos(db, rows, false).await?, next_cursor })
+}
+
+/// Admins all; service managers their OEM's; dealers what they registered
+/// or have an odometer reading of (every repair writes one).
+fn scope(actor: &Actor) -> Condition {
+    match actor.role {
+        Role::Admin => Condition::all(),
+        Role::ServiceManager => Condition::all().add(vehicle::Column::OemId.eq(actor.oem_id.unwrap_or(-1))),
+        Role::Dealer => {
+            let dealer = actor.dealer_id.unwrap_or(-1);
+            let mut serviced = Query::select();
+            serviced
+                .column(odometer_reading::Column::VehicleId)
+                .from(odometer_reading::Entity)
+                .and_where(Expr::col(odometer_reading::Column::DealerId).eq(dealer));
+            Condition::any()
+                .add(vehicle::Column::RegisteredByDealerId.eq(dealer))
+                .add(vehicle::Column::Id.in_subquery(serviced))
+        }
+    }
+}
+
+async fn one(db: &DatabaseConnection, row: vehicle::Model) -> Result<VehicleDto, AppError> {
+    dtos(db, vec![row], true).await?.pop().ok_or_else(|| anyhow::anyhow!("a vehicle went missing").into())
+}
+
+async fn dtos(db: &DatabaseConnection, rows: Vec<vehicle::Model>, history: bool) -> Result<Vec<VehicleDto>, AppError> {
+    let oems: HashMap<i64, String> = oem::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.code)).collect();
+    let models: HashMap<i64, vehicle_model::Model> = vehicle_model::Entity::find()
+        .filter(vehicle_model::Column::Id.is_in(rows.iter().map(|r| r.model_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let mut readings: HashMap<i64, Vec<OdometerDto>> = HashMap::new();
+    if history {
+        for r in odometer_reading::Entity::find()
+            .filter(odometer_reading::Column::VehicleId.is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()))
+            .order_by_asc(odometer_reading::Column::ReadingDate)
+            .order_by_asc(odometer_reading::Column::Id)
+            .all(db)
+            .await?
+        {
+            readings.entry(r.vehicle_id).or_default().push(OdometerDto {
+                km: r.km,
+                date: r.reading_date,
+                repair_id: r.repair_id,
+                flagged: r.flagged,
+            });
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|v| {
+            let model = models.get(&v.model_id);
+            VehicleDto {
+                id: v.id,
+                oem_code: oems.get(&v.oem_id).cloned().unwrap_or_default(),
+                model_code: model.map(|m| m.code.clone()).unwrap_or_default(),
+                model_name: model.map(|m| m.name.clone()).unwrap_or_default(),
+                odometer: readings.remove(&v.id).unwrap_or_default(),
+                vin: v.vin,
+                oem_id: v.oem_id,
+                model_id: v.model_id,
+                model_year: v.model_year,
+                in_service_date: v.in_service_date,
+                country: v.country,
+                last_odometer_km: v.last_odometer_km,
+                registered_by_dealer_id: v.registered_by_dealer_id,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,47 @@
+//! `/vehicles`: register a vehicle by VIN, list and read them in scope.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+
+use app::model::user::Page;
+use app::model::vehicle::{NewVehicle, VehicleDto, VehicleFilter};
+use app::server::{AppState, vehicles};
+
+use super::{ApiResult, Authed, JsonBody, Params};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/vehicles", get(list).post(register)).route("/vehicles/{vin}", get(find))
+}
+
+#[utoipa::path(get, path = "/api/v1/vehicles", tag = "vehicles", params(VehicleFilter), responses((status = 200, body = Page<VehicleDto>)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(filter): Params<VehicleFilter>,
+) -> ApiResult<Json<Page<VehicleDto>>> {
+    Ok(Json(vehicles::list(&state.db, &actor, &filter).await?))
+}
+
+/// The VIN is checked (17 characters, no I/O/Q, check digit) and must be new.
+#[utoipa::path(post, path = "/api/v1/vehicles", tag = "vehicles", request_body = NewVehicle,
+    responses((status = 201, body = VehicleDto), (status = 409, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn register(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    JsonBody(body): JsonBody<NewVehicle>,
+) -> ApiResult<(StatusCode, Json<VehicleDto>)> {
+    Ok((StatusCode::CREATED, Json(vehicles::register(&state.db, &actor, body).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/vehicles/{vin}", tag = "vehicles", params(("vin" = String, Path)),
+    responses((status = 200, body = VehicleDto), (status = 404, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn find(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(vin): Path<String>,
+) -> ApiResult<Json<VehicleDto>> {
+    Ok(Json(vehicles::find_by_vin(&state.db, &actor, &vin).await?))
+}
