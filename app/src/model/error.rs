@@ -166,16 +166,18 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// The recorded fields as one `Validation` error (for a caller that
+    /// already knows something was recorded).
+    pub fn into_error(self) -> AppError {
+        AppError::Validation { message: "Please correct the marked fields.".into(), fields: self.0 }
+    }
+
     /// `Ok(())` when nothing was recorded.
     ///
     /// # Errors
     /// A `Validation` error naming every recorded field.
     pub fn finish(self) -> Result<(), AppError> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation { message: "Please correct the marked fields.".into(), fields: self.0 })
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(self.into_error()) }
     }
 }
 

@@ -58,27 +58,23 @@ pub async fn seed_movements(db: &DatabaseConnection, movements: u64) -> Result<(
             let (kind, quantity) =
                 if *level > 0 && i % 3 == 0 { ("issue_to_repair", -1) } else { ("receipt", 1 + (i % 10) as i64) };
             *level += quantity;
-            rows.push(stock_movement::ActiveModel {
-                dealer_id: Set(d.id),
-                part_id: Set(part_id),
-                kind: Set(kind.into()),
-                quantity: Set(quantity),
-                serial: Set(None),
-                repair_id: Set(None),
-                transfer_id: Set(None),
-                reference: Set(Some(format!("BENCH-{i}"))),
-                reason: Set(None),
-                actor_id: Set(None),
-                created_at: Set(now),
-                ..Default::default()
-            });
+            rows.push(vec![
+                d.id.into(),
+                part_id.into(),
+                kind.into(),
+                quantity.into(),
+                Some(format!("BENCH-{i}")).into(),
+                now.into(),
+            ]);
             facts.push((d.id, part_id, oem_id, kind, quantity));
         }
-        let mut chunks = rows.into_iter().peekable();
-        while chunks.peek().is_some() {
-            let chunk: Vec<_> = chunks.by_ref().take(1000).collect();
-            stock_movement::Entity::insert_many(chunk).exec_without_returning(&*tx).await?;
-        }
+        super::bulk::insert(
+            &*tx,
+            "stock_movements",
+            &["dealer_id", "part_id", "kind", "quantity", "reference", "created_at"],
+            rows,
+        )
+        .await?;
         let ids: Vec<i64> = stock_movement::Entity::find()
             .select_only()
             .column(stock_movement::Column::Id)

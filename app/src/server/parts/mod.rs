@@ -23,6 +23,7 @@ use crate::model::user::Page;
 use crate::model::{AppError, FieldErrors, Role};
 
 mod csv;
+mod csv_rows;
 
 pub use csv::{export_csv, import_csv};
 

@@ -103,7 +103,7 @@ pub async fn receive(
             false,
         ) {
             Err(field_errors) => {
-                let fields = field_errors.finish().err().map(|e| e.fields()).unwrap_or_default();
+                let fields = field_errors.into_error().fields();
                 errors.extend(fields.into_iter().map(|(field, message)| err(&field, message)));
             }
             Ok(plan) => {

@@ -46,7 +46,7 @@ pub async fn transfer(db: &DatabaseConnection, actor: &Actor, input: NewTransfer
     let serials = input.serials.unwrap_or_default();
     let plan = |kind| {
         plan_movement(kind, input.quantity, &serials, part.serialized, input.reference.as_deref(), None, false)
-            .map_err(|errors| errors.finish().err().unwrap_or(AppError::bad_request("invalid transfer")))
+            .map_err(crate::model::FieldErrors::into_error)
     };
     let (out, inbound) = (plan(MovementKind::TransferOut)?, plan(MovementKind::TransferIn)?);
 
