@@ -9,6 +9,7 @@ mod ledger;
 mod network;
 mod openapi;
 mod parts;
+mod repairs;
 mod stock;
 mod system;
 mod users;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(ledger::router())
         .merge(network::router())
         .merge(parts::router())
+        .merge(repairs::router())
         .merge(stock::router())
         .merge(vehicles::router())
         .fallback(|| async { ApiError(AppError::NotFound) })

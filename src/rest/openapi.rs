@@ -22,9 +22,12 @@ use utoipa::{Modify, OpenApi};
         super::stock::levels, super::stock::movements, super::stock::record, super::stock::transfer,
         super::stock::reorder_point, super::stock::import, super::stock::export, super::stock::unit,
         super::vehicles::list, super::vehicles::register, super::vehicles::find,
+        super::repairs::list, super::repairs::open, super::repairs::find, super::repairs::update, super::repairs::add_labor,
+        super::repairs::remove_labor, super::repairs::add_part, super::repairs::remove_part, super::repairs::complete,
+        super::repairs::cancel,
     ),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "parts"), (name = "stock"), (name = "vehicles"), (name = "system"))
+    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "parts"), (name = "stock"), (name = "vehicles"), (name = "repairs"), (name = "system"))
 )]
 pub struct ApiDoc;
 

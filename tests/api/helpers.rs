@@ -141,6 +141,10 @@ impl TestApp {
         Client::new().patch(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
     }
 
+    pub async fn delete(&self, token: &str, path: &str) -> Response {
+        Client::new().delete(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
     /// Creates a user as the admin and returns its id.
     pub async fn create_user(&self, body: Value) -> i64 {
         let admin = self.admin_token().await;

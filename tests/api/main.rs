@@ -10,6 +10,7 @@ mod errors;
 mod ledger;
 mod network;
 mod parts;
+mod repairs;
 mod stock;
 mod users;
 mod vehicles;

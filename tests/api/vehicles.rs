@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use crate::helpers::{PASSWORD, TestApp, json, spawn_app};
 
 /// A VIN with a correct check digit, from 16 chosen characters.
-fn vin(base: &str) -> String {
+pub fn vin(base: &str) -> String {
     let mut chars: Vec<char> = base.to_uppercase().chars().collect();
     chars[8] = '0';
     let draft: String = chars.iter().collect();
@@ -12,14 +12,14 @@ fn vin(base: &str) -> String {
     chars.into_iter().collect()
 }
 
-async fn model(app: &TestApp, admin: &str) -> i64 {
+pub async fn model(app: &TestApp, admin: &str) -> i64 {
     let body = json!({"code": "NV5", "name": "Nordvolt 5", "powertrain": "BEV"});
     let response = app.post(admin, &format!("/oems/{}/models", app.oem), &body).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     json(response).await["id"].as_i64().expect("id")
 }
 
-fn body(app: &TestApp, model_id: i64, vin: &str) -> Value {
+pub fn body(app: &TestApp, model_id: i64, vin: &str) -> Value {
     json!({"vin": vin, "oem_id": app.oem, "model_id": model_id, "model_year": 2025,
         "in_service_date": "2025-03-01", "country": "no", "odometer_km": 12000})
 }

@@ -7,6 +7,7 @@ pub mod ledger;
 pub mod network;
 pub mod parts;
 pub mod policy;
+pub mod repair;
 pub mod role;
 pub mod stock;
 pub mod time;

@@ -20,8 +20,75 @@ pub struct VehicleDto {
     pub country: String,
     pub last_odometer_km: Option<i64>,
     pub registered_by_dealer_id: Option<i64>,
-    /// Oldest first.
+    /// Oldest first (a single vehicle only, like the fields below).
     pub odometer: Vec<OdometerDto>,
+    /// Warranty left per component category, from the OEM's policies.
+    pub coverage: Vec<CoverageDto>,
+    /// Repairs the reader may see, newest first.
+    pub repairs: Vec<crate::model::repair::RepairDto>,
+    /// Parts installed in and removed from this vehicle by those repairs.
+    pub parts: Vec<VehiclePartDto>,
+}
+
+/// How much warranty a component category has left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CoverageDto {
+    pub component_category: crate::model::policy::ComponentCategory,
+    pub months: i32,
+    pub km: i64,
+    /// The last day covered: the in-service date plus the policy's months.
+    pub ends_on: NaiveDate,
+    /// Whole months from today to `ends_on` (0 once it has passed).
+    pub months_left: i32,
+    /// `km` less the last odometer reading (0 once passed); unknown without a reading.
+    pub km_left: Option<i64>,
+    /// Still covered today by both time and distance.
+    pub active: bool,
+}
+
+/// A part line of a repair on this vehicle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct VehiclePartDto {
+    pub repair_id: i64,
+    pub repair_number: String,
+    pub date: NaiveDate,
+    pub part_id: i64,
+    pub part_number: String,
+    pub description: String,
+    pub quantity: i64,
+    pub serial: Option<String>,
+    pub direction: crate::model::repair::PartDirection,
+}
+
+/// Coverage left for one policy: time runs from the in-service date, the
+/// distance from zero.
+pub fn coverage(
+    category: crate::model::policy::ComponentCategory,
+    months: i32,
+    km: i64,
+    in_service: NaiveDate,
+    odometer: Option<i64>,
+    today: NaiveDate,
+) -> CoverageDto {
+    let end =
+        in_service.checked_add_months(chrono::Months::new(u32::try_from(months).unwrap_or(0))).unwrap_or(in_service);
+    let months_left = if today > end { 0 } else { whole_months(today, end) };
+    let km_left = odometer.map(|o| (km - o).max(0));
+    let active = today <= end && odometer.is_none_or(|o| o <= km);
+    CoverageDto { component_category: category, months, km, ends_on: end, months_left, km_left, active }
+}
+
+/// Whole months from `from` to `to` (`to` ≥ `from`).
+fn whole_months(from: NaiveDate, to: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    let mut months = (to.year() - from.year()) * 12 + i32::try_from(to.month()).unwrap_or(0)
+        - i32::try_from(from.month()).unwrap_or(0);
+    if to.day() < from.day() {
+        months -= 1;
+    }
+    months.max(0)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,6 +190,26 @@ mod tests {
         assert!(in_service_date(day(2026, 11, 26), 2026, today).is_err());
         assert!(in_service_date(day(2024, 12, 31), 2026, today).is_err());
         assert_eq!(in_service_date(day(2025, 6, 1), 2026, today), Ok(day(2025, 6, 1)));
+    }
+
+    #[test]
+    fn coverage_runs_out_by_time_or_distance() {
+        use crate::model::policy::ComponentCategory::HvBattery;
+        let start = day(2024, 3, 15);
+        let c = coverage(HvBattery, 96, 160_000, start, Some(40_000), day(2026, 11, 25));
+        assert_eq!(c.ends_on, day(2032, 3, 15));
+        assert_eq!(c.months_left, 63);
+        assert_eq!(c.km_left, Some(120_000));
+        assert!(c.active);
+        let worn = coverage(HvBattery, 96, 160_000, start, Some(170_000), day(2026, 11, 25));
+        assert_eq!(worn.km_left, Some(0));
+        assert!(!worn.active);
+        let last_day = coverage(HvBattery, 12, 1_000, start, None, day(2025, 3, 15));
+        assert!(last_day.active);
+        assert_eq!(last_day.months_left, 0);
+        let over = coverage(HvBattery, 12, 1_000, start, None, day(2025, 3, 16));
+        assert!(!over.active);
+        assert_eq!(over.km_left, None);
     }
 
     #[test]

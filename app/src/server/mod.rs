@@ -15,6 +15,7 @@ pub mod oems;
 pub mod pagination;
 pub mod parts;
 pub mod policies;
+pub mod repairs;
 pub mod secrets;
 pub mod seed;
 pub mod seed_bench;

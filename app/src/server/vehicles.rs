@@ -13,12 +13,16 @@ use sea_orm::{
 use serde_json::json;
 
 use super::auth::Actor;
-use super::entities::{odometer_reading, oem, vehicle, vehicle_model};
+use super::entities::{odometer_reading, oem, part, repair_part, vehicle, vehicle_model, warranty_policy};
 use super::error::on_unique;
 use super::ledger::{Change, LedgerTx};
 use super::pagination;
+use crate::model::policy::ComponentCategory;
+use crate::model::repair::{PartDirection, RepairFilter, RepairStatus};
 use crate::model::user::Page;
-use crate::model::vehicle::{self as rules, NewVehicle, OdometerDto, VehicleDto, VehicleFilter};
+use crate::model::vehicle::{
+    self as rules, CoverageDto, NewVehicle, OdometerDto, VehicleDto, VehicleFilter, VehiclePartDto,
+};
 use crate::model::vin::Vin;
 use crate::model::{AppError, FieldErrors, Role, network, validate};
 
@@ -146,7 +150,126 @@ pub async fn find_by_vin(db: &DatabaseConnection, actor: &Actor, vin: &str) -> R
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    one(db, row).await
+    let mut dto = one(db, row).await?;
+    dto.coverage = coverage(db, &dto).await?;
+    let filter = RepairFilter { vehicle_id: Some(dto.id), limit: Some(500), ..Default::default() };
+    dto.repairs = super::repairs::list(db, actor, &filter).await?.items;
+    dto.parts = parts(db, &dto).await?;
+    Ok(dto)
+}
+
+/// A vehicle by id when the actor may see it.
+///
+/// # Errors
+/// When the database fails.
+pub(crate) async fn find_in_scope(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<vehicle::Model>, AppError> {
+    Ok(vehicle::Entity::find_by_id(id).filter(scope(actor)).one(db).await?)
+}
+
+/// Corrects the reading a repair recorded (the repair's odometer changed
+/// while open): flagged again against the other readings, and the
+/// vehicle's last reading follows.
+///
+/// # Errors
+/// When the database fails.
+pub(crate) async fn correct_odometer(
+    db: &impl ConnectionTrait,
+    vehicle_id: i64,
+    repair_id: i64,
+    km: i64,
+) -> Result<(), AppError> {
+    let highest: Option<Option<i64>> = odometer_reading::Entity::find()
+        .select_only()
+        .column_as(Expr::from(Func::max(Expr::col(odometer_reading::Column::Km))), "highest")
+        .filter(odometer_reading::Column::VehicleId.eq(vehicle_id))
+        .filter(odometer_reading::Column::RepairId.ne(repair_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    odometer_reading::Entity::update_many()
+        .col_expr(odometer_reading::Column::Km, Expr::value(km))
+        .col_expr(odometer_reading::Column::Flagged, Expr::value(rules::odometer_flagged(highest.flatten(), km)))
+        .filter(odometer_reading::Column::RepairId.eq(repair_id))
+        .exec(db)
+        .await?;
+    let latest = odometer_reading::Entity::find()
+        .filter(odometer_reading::Column::VehicleId.eq(vehicle_id))
+        .order_by_desc(odometer_reading::Column::ReadingDate)
+        .order_by_desc(odometer_reading::Column::Id)
+        .one(db)
+        .await?;
+    vehicle::Entity::update_many()
+        .col_expr(vehicle::Column::LastOdometerKm, Expr::value(latest.map(|r| r.km)))
+        .filter(vehicle::Column::Id.eq(vehicle_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Coverage left per category: the model's policy, else the OEM's.
+async fn coverage(db: &DatabaseConnection, vehicle: &VehicleDto) -> Result<Vec<CoverageDto>, AppError> {
+    let policies =
+        warranty_policy::Entity::find().filter(warranty_policy::Column::OemId.eq(vehicle.oem_id)).all(db).await?;
+    let today = Utc::now().date_naive();
+    Ok(ComponentCategory::ALL
+        .into_iter()
+        .filter_map(|category| {
+            let of_category = policies.iter().filter(|p| p.component_category == category.as_str());
+            let policy = of_category
+                .clone()
+                .find(|p| p.model_id == Some(vehicle.model_id))
+                .or_else(|| of_category.clone().find(|p| p.model_id.is_none()))?;
+            Some(rules::coverage(
+                category,
+                policy.months,
+                policy.km,
+                vehicle.in_service_date,
+                vehicle.last_odometer_km,
+                today,
+            ))
+        })
+        .collect())
+}
+
+/// Part lines of the vehicle's repairs the reader may see (cancelled
+/// repairs left out: their parts went back).
+async fn parts(db: &DatabaseConnection, vehicle: &VehicleDto) -> Result<Vec<VehiclePartDto>, AppError> {
+    let repairs: HashMap<i64, &crate::model::repair::RepairDto> =
+        vehicle.repairs.iter().filter(|r| r.status != RepairStatus::Cancelled).map(|r| (r.id, r)).collect();
+    let lines = repair_part::Entity::find()
+        .filter(repair_part::Column::RepairId.is_in(repairs.keys().copied().collect::<Vec<_>>()))
+        .order_by_asc(repair_part::Column::Id)
+        .all(db)
+        .await?;
+    let catalogue: HashMap<i64, part::Model> = part::Entity::find()
+        .filter(part::Column::Id.is_in(lines.iter().map(|l| l.part_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(lines
+        .into_iter()
+        .filter_map(|l| {
+            let repair = repairs.get(&l.repair_id)?;
+            let known = catalogue.get(&l.part_id);
+            Some(VehiclePartDto {
+                repair_id: repair.id,
+                repair_number: repair.number.clone(),
+                date: repair.completed_on.unwrap_or(repair.opened_on),
+                part_id: l.part_id,
+                part_number: known.map(|p| p.part_number.clone()).unwrap_or_default(),
+                description: known.map(|p| p.description.clone()).unwrap_or_default(),
+                quantity: l.quantity,
+                serial: l.serial,
+                direction: PartDirection::parse(&l.direction).unwrap_or(PartDirection::Installed),
+            })
+        })
+        .collect())
 }
 
 /// Vehicles in scope, by id; `q` is the beginning of a VIN.
@@ -182,7 +305,7 @@ pub async fn list(
 
 /// Admins all; service managers their OEM's; dealers what they registered
 /// or have an odometer reading of (every repair writes one).
-fn scope(actor: &Actor) -> Condition {
+pub(crate) fn scope(actor: &Actor) -> Condition {
     match actor.role {
         Role::Admin => Condition::all(),
         Role::ServiceManager => Condition::all().add(vehicle::Column::OemId.eq(actor.oem_id.unwrap_or(-1))),
@@ -248,6 +371,9 @@ async fn dtos(db: &DatabaseConnection, rows: Vec<vehicle::Model>, history: bool)
                 country: v.country,
                 last_odometer_km: v.last_odometer_km,
                 registered_by_dealer_id: v.registered_by_dealer_id,
+                coverage: Vec::new(),
+                repairs: Vec::new(),
+                parts: Vec::new(),
             }
         })
         .collect())

@@ -66,6 +66,9 @@ pub enum UnitEvent {
     ReturnedFromRepair,
     /// Taken out of a vehicle (a failed part).
     Removed,
+    /// A removal recorded by mistake (or on a cancelled repair): the unit
+    /// is in the vehicle after all.
+    RemovalUndone,
     ReturnedToOem,
     Scrapped,
     Recycled,
@@ -92,6 +95,7 @@ impl UnitEvent {
             UnitEvent::IssuedToRepair => "issued to a repair",
             UnitEvent::ReturnedFromRepair => "returned from a repair",
             UnitEvent::Removed => "recorded as removed",
+            UnitEvent::RemovalUndone => "put back in its vehicle",
             UnitEvent::ReturnedToOem => "returned to the OEM",
             UnitEvent::Scrapped => "scrapped",
             UnitEvent::Recycled => "recycled",
@@ -106,6 +110,7 @@ impl UnitEvent {
             UnitEvent::IssuedToRepair => "part_unit.installed",
             UnitEvent::ReturnedFromRepair => "part_unit.returned_from_repair",
             UnitEvent::Removed => "part_unit.removed",
+            UnitEvent::RemovalUndone => "part_unit.removal_undone",
             UnitEvent::ReturnedToOem => "part_unit.returned_to_oem",
             UnitEvent::Scrapped => "part_unit.scrapped",
             UnitEvent::Recycled => "part_unit.recycled",
@@ -127,6 +132,7 @@ pub fn unit_transition(from: Option<UnitStatus>, event: UnitEvent) -> Result<Uni
         (Some(S::InStock), UnitEvent::IssuedToRepair) => S::Installed,
         (Some(S::Installed), UnitEvent::ReturnedFromRepair) => S::InStock,
         (None | Some(S::Installed), UnitEvent::Removed) => S::Removed,
+        (Some(S::Removed), UnitEvent::RemovalUndone) => S::Installed,
         (Some(S::InStock | S::Removed), UnitEvent::ReturnedToOem) => S::ReturnedToOem,
         (Some(S::InStock | S::Removed), UnitEvent::Scrapped) => S::Scrapped,
         (Some(S::InStock | S::Removed | S::ReturnedToOem), UnitEvent::Recycled) => S::Recycled,
@@ -152,6 +158,7 @@ mod tests {
             (Some(S::Installed), E::ReturnedFromRepair, S::InStock),
             (Some(S::Installed), E::Removed, S::Removed),
             (None, E::Removed, S::Removed),
+            (Some(S::Removed), E::RemovalUndone, S::Installed),
             (Some(S::Removed), E::ReturnedToOem, S::ReturnedToOem),
             (Some(S::InStock), E::ReturnedToOem, S::ReturnedToOem),
             (Some(S::InStock), E::Scrapped, S::Scrapped),
@@ -171,6 +178,8 @@ mod tests {
             (Some(S::Scrapped), E::Recycled),
             (None, E::IssuedToRepair),
             (None, E::Scrapped),
+            (Some(S::ReturnedToOem), E::RemovalUndone),
+            (None, E::RemovalUndone),
         ];
         for (from, event) in illegal {
             assert!(unit_transition(from, event).is_err(), "{from:?} + {event:?} must be refused");

@@ -133,7 +133,7 @@ pub async fn receive(
     let mut touched = HashSet::new();
     for (part, plan) in &plans {
         created +=
-            apply(&mut tx, Posting { dealer_id, part, plan, repair_id: None, transfer_id: None }).await?.len() as u64;
+            apply(&mut tx, Posting { dealer_id, part, plan, repair: None, transfer_id: None }).await?.len() as u64;
         touched.insert(part.id);
     }
     tx.commit().await?;

@@ -47,6 +47,12 @@ pub async fn record_movement(
     if matches!(kind, MovementKind::TransferIn | MovementKind::TransferOut) {
         return Err(AppError::field("kind", "transfers between dealers go through POST /stock/transfers"));
     }
+    if matches!(kind, MovementKind::IssueToRepair | MovementKind::ReturnFromRepair) {
+        return Err(AppError::field(
+            "kind",
+            "parts go into and come back from repairs through POST /repairs/{id}/parts",
+        ));
+    }
     let decrease = match input.direction.as_deref().map(str::trim) {
         None | Some("" | "increase") => false,
         Some("decrease") => true,
@@ -78,7 +84,7 @@ pub async fn record_movement(
     .map_err(FieldErrors::into_error)?;
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
     let movements =
-        apply(&mut tx, Posting { dealer_id, part: &part, plan: &plan, repair_id: None, transfer_id: None }).await?;
+        apply(&mut tx, Posting { dealer_id, part: &part, plan: &plan, repair: None, transfer_id: None }).await?;
     let level = level_row(&*tx, dealer_id, part.id).await?;
     tx.commit().await?;
     Ok(MovementResult {
@@ -155,8 +161,15 @@ pub(crate) struct Posting<'a> {
     pub dealer_id: i64,
     pub part: &'a part::Model,
     pub plan: &'a MovementPlan,
-    pub repair_id: Option<i64>,
+    pub repair: Option<RepairRef>,
     pub transfer_id: Option<i64>,
+}
+
+/// The repair (and its vehicle) a movement issues parts to or takes them back from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RepairRef {
+    pub id: i64,
+    pub vehicle_id: i64,
 }
 
 /// Applies a movement: the level changes by a conditional update (never
@@ -166,7 +179,8 @@ pub(crate) struct Posting<'a> {
 /// # Errors
 /// `Conflict` when stock is short or a unit's status forbids the movement.
 pub(crate) async fn apply(tx: &mut LedgerTx, posting: Posting<'_>) -> Result<Vec<stock_movement::Model>, AppError> {
-    let Posting { dealer_id, part, plan, repair_id, transfer_id } = posting;
+    let Posting { dealer_id, part, plan, repair, transfer_id } = posting;
+    let repair_id = repair.map(|r| r.id);
     ensure_level(&**tx, dealer_id, part.id).await?;
     let updated = stock_level::Entity::update_many()
         .col_expr(stock_level::Column::OnHand, Expr::col(stock_level::Column::OnHand).add(plan.delta))
@@ -222,42 +236,69 @@ pub(crate) async fn apply(tx: &mut LedgerTx, posting: Posting<'_>) -> Result<Vec
         )
         .await?;
         if let Some(serial) = serial {
-            move_unit(tx, dealer_id, part, &serial, event, &movement).await?;
+            move_unit(tx, UnitMove { dealer_id, part, serial: &serial, event, repair, movement: Some(&movement) })
+                .await?;
         }
         movements.push(movement);
     }
     Ok(movements)
 }
 
-/// Moves one serialized unit through its life cycle and records it.
-async fn move_unit(
-    tx: &mut LedgerTx,
-    dealer_id: i64,
-    part: &part::Model,
-    serial: &str,
-    event: UnitEvent,
-    movement: &stock_movement::Model,
-) -> Result<(), AppError> {
+/// One serialized unit's step, as a stock movement or a repair line asks.
+pub(crate) struct UnitMove<'a> {
+    pub dealer_id: i64,
+    pub part: &'a part::Model,
+    pub serial: &'a str,
+    pub event: UnitEvent,
+    pub repair: Option<RepairRef>,
+    /// The stock movement that moves it, if it moves in or out of stock.
+    pub movement: Option<&'a stock_movement::Model>,
+}
+
+/// Moves one serialized unit through its life cycle and records it. Units
+/// issued to a repair are installed in its vehicle; units coming back (or
+/// leaving the vehicle) belong to no vehicle any more, except a removed one,
+/// which stays linked to the vehicle and repair it came out of.
+///
+/// # Errors
+/// `Conflict` naming the serial when its status or place forbids the step.
+pub(crate) async fn move_unit(tx: &mut LedgerTx, step: UnitMove<'_>) -> Result<part_unit::Model, AppError> {
+    let UnitMove { dealer_id, part, serial, event, repair, movement } = step;
+    let repair_id = repair.map(|r| r.id);
     let unit = part_unit::Entity::find()
         .filter(part_unit::Column::PartId.eq(part.id))
         .filter(part_unit::Column::Serial.eq(serial))
         .one(&**tx)
         .await?;
     let from = unit.as_ref().and_then(|u| UnitStatus::parse(&u.status));
-    let outbound = movement.quantity < 0;
-    if outbound && unit.as_ref().is_some_and(|u| u.dealer_id != Some(dealer_id)) {
+    let held_elsewhere = unit.as_ref().is_some_and(|u| u.dealer_id != Some(dealer_id));
+    if movement.is_some_and(|m| m.quantity < 0) && held_elsewhere {
         return Err(AppError::conflict(format!("Serial {serial} of {} is not held by this dealer.", part.part_number)));
     }
-    if movement.kind == MovementKind::ReturnFromRepair.as_str()
-        && unit.as_ref().is_some_and(|u| u.dealer_id != Some(dealer_id))
-    {
-        return Err(AppError::conflict(format!(
-            "Serial {serial} of {} was not installed by this dealer.",
-            part.part_number
-        )));
+    let vehicle_id = repair.map(|r| r.vehicle_id);
+    match event {
+        UnitEvent::ReturnedFromRepair | UnitEvent::RemovalUndone
+            if unit.as_ref().is_some_and(|u| u.repair_id != repair_id || held_elsewhere) =>
+        {
+            return Err(AppError::conflict(format!(
+                "Serial {serial} of {} is not part of this repair.",
+                part.part_number
+            )));
+        }
+        UnitEvent::Removed if unit.as_ref().is_some_and(|u| u.vehicle_id.is_some() && u.vehicle_id != vehicle_id) => {
+            return Err(AppError::conflict(format!(
+                "Serial {serial} of {} is installed in another vehicle.",
+                part.part_number
+            )));
+        }
+        _ => {}
     }
     let to = unit_transition(from, event)
         .map_err(|reason| AppError::conflict(format!("Serial {serial} of {} {reason}.", part.part_number)))?;
+    let place = match event {
+        UnitEvent::IssuedToRepair | UnitEvent::Removed | UnitEvent::RemovalUndone => vehicle_id,
+        _ => None,
+    };
     let now = Utc::now();
     let unit = match unit {
         None => {
@@ -266,8 +307,8 @@ async fn move_unit(
                 serial: Set(serial.to_string()),
                 status: Set(to.as_str().to_string()),
                 dealer_id: Set(Some(dealer_id)),
-                vehicle_id: Set(None),
-                repair_id: Set(movement.repair_id),
+                vehicle_id: Set(place),
+                repair_id: Set(repair_id),
                 updated_at: Set(now),
                 ..Default::default()
             }
@@ -278,8 +319,9 @@ async fn move_unit(
             let mut active: part_unit::ActiveModel = unit.into();
             active.status = Set(to.as_str().to_string());
             active.dealer_id = Set(Some(dealer_id));
-            if movement.repair_id.is_some() {
-                active.repair_id = Set(movement.repair_id);
+            active.vehicle_id = Set(place);
+            if repair_id.is_some() {
+                active.repair_id = Set(repair_id);
             }
             active.updated_at = Set(now);
             active.update(&**tx).await?
@@ -293,14 +335,14 @@ async fn move_unit(
             json!({
                 "serial": serial, "part_id": part.id, "part_number": part.part_number,
                 "from": from.map(UnitStatus::as_str), "to": to.as_str(), "dealer_id": dealer_id,
-                "movement_id": movement.id, "kind": movement.kind, "reference": movement.reference,
-                "repair_id": movement.repair_id,
+                "movement_id": movement.map(|m| m.id), "kind": movement.map(|m| m.kind.as_str()),
+                "reference": movement.and_then(|m| m.reference.as_deref()), "repair_id": repair_id, "vehicle_id": place,
             }),
         )
         .scoped(Some(dealer_id), Some(part.oem_id)),
     )
     .await?;
-    Ok(())
+    Ok(unit)
 }
 
 /// Makes sure the dealer has a level row for the part (on hand 0).

@@ -61,13 +61,13 @@ pub async fn transfer(db: &DatabaseConnection, actor: &Actor, input: NewTransfer
     let transfer_id = last.flatten().unwrap_or(0) + 1;
     let mut movements = apply(
         &mut tx,
-        Posting { dealer_id: from, part: &part, plan: &out, repair_id: None, transfer_id: Some(transfer_id) },
+        Posting { dealer_id: from, part: &part, plan: &out, repair: None, transfer_id: Some(transfer_id) },
     )
     .await?;
     movements.extend(
         apply(
             &mut tx,
-            Posting { dealer_id: to.id, part: &part, plan: &inbound, repair_id: None, transfer_id: Some(transfer_id) },
+            Posting { dealer_id: to.id, part: &part, plan: &inbound, repair: None, transfer_id: Some(transfer_id) },
         )
         .await?,
     );
