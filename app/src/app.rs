@@ -10,7 +10,7 @@ use crate::components::session::provide_session;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
     authorization, authorizations, dealer, dealers, home, imports, ledger, login, movements, not_found, oems, part,
-    parts, profile, receive, stock, stock_item, trace, users,
+    parts, profile, receive, repair, repairs, stock, stock_item, trace, users, vehicles,
 };
 
 /// The HTML document the server renders around the app.
@@ -66,6 +66,11 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/stock/import") view=imports::StockImportPage />
                             <Route path=path!("/stock/movements") view=movements::MovementsPage />
                             <Route path=path!("/stock/items/:part_id") view=stock_item::StockItemPage />
+                            <Route path=path!("/vehicles") view=vehicles::VehiclesPage />
+                            <Route path=path!("/vehicles/:vin") view=vehicles::VehiclePage />
+                            <Route path=path!("/repairs") view=repairs::RepairsPage />
+                            <Route path=path!("/repairs/new") view=repairs::NewRepairPage />
+                            <Route path=path!("/repairs/:id") view=repair::RepairPage />
                             <Route path=path!("/trace") view=trace::TracePage />
                             <Route path=path!("/part-units/:serial") view=trace::TracePage />
                         </Routes>

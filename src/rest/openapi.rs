@@ -21,7 +21,7 @@ use utoipa::{Modify, OpenApi};
         super::parts::export,
         super::stock::levels, super::stock::movements, super::stock::record, super::stock::transfer,
         super::stock::reorder_point, super::stock::import, super::stock::export, super::stock::unit,
-        super::vehicles::list, super::vehicles::register, super::vehicles::find,
+        super::vehicles::list, super::vehicles::register, super::vehicles::find, super::vehicles::trace_chain,
         super::repairs::list, super::repairs::open, super::repairs::find, super::repairs::update, super::repairs::add_labor,
         super::repairs::remove_labor, super::repairs::add_part, super::repairs::remove_part, super::repairs::complete,
         super::repairs::cancel,

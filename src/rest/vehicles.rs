@@ -6,14 +6,18 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 
+use app::model::repair::{TraceDto, TraceQuery};
 use app::model::user::Page;
 use app::model::vehicle::{NewVehicle, VehicleDto, VehicleFilter};
-use app::server::{AppState, vehicles};
+use app::server::{AppState, trace, vehicles};
 
 use super::{ApiResult, Authed, JsonBody, Params};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/vehicles", get(list).post(register)).route("/vehicles/{vin}", get(find))
+    Router::new()
+        .route("/vehicles", get(list).post(register))
+        .route("/vehicles/{vin}", get(find))
+        .route("/trace", get(trace_chain))
 }
 
 #[utoipa::path(get, path = "/api/v1/vehicles", tag = "vehicles", params(VehicleFilter), responses((status = 200, body = Page<VehicleDto>)), security(("bearer" = [])))]
@@ -44,4 +48,16 @@ pub async fn find(
     Path(vin): Path<String>,
 ) -> ApiResult<Json<VehicleDto>> {
     Ok(Json(vehicles::find_by_vin(&state.db, &actor, &vin).await?))
+}
+
+/// A VIN, a repair number (`RO-…`) or a part serial → the vehicle, its repairs with parts and
+/// stock movements, and the unit's life, each as far as the caller may see.
+#[utoipa::path(get, path = "/api/v1/trace", tag = "vehicles", params(TraceQuery),
+    responses((status = 200, body = TraceDto), (status = 404, body = app::model::error::ErrorBody), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn trace_chain(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(query): Params<TraceQuery>,
+) -> ApiResult<Json<TraceDto>> {
+    Ok(Json(trace::trace(&state.db, &actor, &query).await?))
 }

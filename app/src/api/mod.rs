@@ -6,6 +6,7 @@ pub mod auth;
 pub mod ledger;
 pub mod network;
 pub mod parts;
+pub mod repairs;
 pub mod stock;
 pub mod users;
 

@@ -78,9 +78,11 @@ fn Nav(role: Role) -> impl IntoView {
     let link = move |href: &'static str, label: AnyView| {
         view! { <li><A href=href attr:aria-current=move || current(href)>{label}</A></li> }
     };
-    // Parts, stock and trace: every role reads them.
+    // Repairs, vehicles, parts, stock and trace: every role reads them.
     let stock = move || {
         view! {
+            {link("/repairs", t!(i18n, nav_repairs).into_any())}
+            {link("/vehicles", t!(i18n, nav_vehicles).into_any())}
             {link("/parts", t!(i18n, nav_parts).into_any())}
             {link("/stock", t!(i18n, nav_stock).into_any())}
             {link("/trace", t!(i18n, nav_trace).into_any())}

@@ -324,6 +324,44 @@ pub struct RepairFilter {
     pub cursor: Option<String>,
 }
 
+/// A part the dealer holds for this repair's vehicle, offered while
+/// choosing an installed part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StockChoice {
+    pub part_id: i64,
+    pub part_number: String,
+    pub description: String,
+    pub serialized: bool,
+    pub on_hand: i64,
+    /// Serials on the shelf (serialized parts).
+    pub serials: Vec<String>,
+}
+
+/// What `/trace` found for a VIN, a repair number or a part serial: the
+/// vehicle, its repairs with their parts and stock movements, and the unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TraceDto {
+    pub query: String,
+    /// `vin`, `repair` or `serial`.
+    pub found: String,
+    pub vehicle: Option<crate::model::vehicle::VehicleDto>,
+    /// With lines, movements and timelines, newest first.
+    pub repairs: Vec<RepairDto>,
+    pub unit: Option<crate::model::stock::PartUnitDto>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[serde(deny_unknown_fields)]
+pub struct TraceQuery {
+    /// A VIN, a repair number (`RO-…`) or a part serial.
+    pub q: String,
+    /// Names the part when a serial is used by several.
+    pub part_id: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

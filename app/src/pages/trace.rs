@@ -1,17 +1,23 @@
-//! Trace a serialized part: where the unit is and its life from the
-//! ledger — delivery, transfers, installation, removal, return, recycling.
+//! Trace: a VIN, a repair number or a part serial, and the chain around
+//! it — vehicle ↔ repairs ↔ parts installed and removed ↔ stock movements ↔
+//! dealers — with the unit's life from the ledger.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::stock::get_part_unit;
-use crate::components::form::ErrorAlert;
+use crate::api::repairs::trace;
+use crate::components::form::{ErrorAlert, url_encode};
 use crate::components::guard::RequireRole;
 use crate::components::time::Time;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::model::repair::{RepairDto, TraceDto};
 use crate::model::stock::{PartUnitDto, UnitStatus};
+use crate::model::vehicle::VehicleDto;
+use crate::pages::movements::MovementsTable;
+use crate::pages::repair::DirectionChip;
+use crate::pages::repairs::RepairChip;
 
 #[component]
 pub fn TracePage() -> impl IntoView {
@@ -23,20 +29,21 @@ fn Trace() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let params = use_params_map();
-    let serial = move || {
+    let q = move || {
         params
             .read()
             .get("serial")
+            .or_else(|| query.read().get("q"))
             .or_else(|| query.read().get("serial"))
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
     };
     let part_id = move || query.read().get("part_id").and_then(|v| v.parse::<i64>().ok());
-    let unit = Resource::new(
-        move || (serial(), part_id()),
-        |(serial, part_id)| async move {
-            match serial {
-                Some(serial) => Some(get_part_unit(serial, part_id).await),
+    let found = Resource::new(
+        move || (q(), part_id()),
+        |(q, part_id)| async move {
+            match q {
+                Some(q) => Some(trace(q, part_id).await),
                 None => None,
             }
         },
@@ -47,21 +54,71 @@ fn Trace() -> impl IntoView {
             <h1>{t!(i18n, nav_trace)}</h1>
             <Form method="GET" action="/trace" attr:class="filters">
                 <div class="field">
-                    <label for="serial">{t!(i18n, trace_serial)}</label>
-                    <input id="serial" name="serial" type="search" required prop:value=move || serial().unwrap_or_default() />
+                    <label for="q">{t!(i18n, trace_query)}</label>
+                    <input id="q" name="q" type="search" class="mono" required prop:value=move || q().unwrap_or_default() />
                 </div>
                 <button type="submit" class="btn btn-primary">{t!(i18n, trace_search)}</button>
             </Form>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
-                    match unit.await {
+                    match found.await {
                         None => view! { <p class="muted">{t!(i18n, trace_intro)}</p> }.into_any(),
                         Some(Err(err)) => view! { <ErrorAlert error=err /> }.into_any(),
-                        Some(Ok(unit)) => view! { <Unit unit /> }.into_any(),
+                        Some(Ok(found)) => view! { <Chain found /> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
+    }
+}
+
+#[component]
+fn Chain(found: TraceDto) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {found.unit.map(|unit| view! { <Unit unit /> })}
+        {found.vehicle.map(|vehicle| view! { <VehicleFacts vehicle /> })}
+        {(!found.repairs.is_empty()).then(|| view! { <h2>{t!(i18n, nav_repairs)}</h2> })}
+        {found.repairs.into_iter().map(|repair| view! { <RepairLink repair /> }).collect_view()}
+    }
+}
+
+#[component]
+fn VehicleFacts(vehicle: VehicleDto) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h2>{t!(i18n, trace_vehicle)}</h2>
+        <dl class="facts">
+            <div><dt>{t!(i18n, vehicle_vin)}</dt><dd><a class="mono" href=format!("/vehicles/{}", vehicle.vin)>{vehicle.vin.clone()}</a></dd></div>
+            <div><dt>{t!(i18n, vehicle_model)}</dt><dd>{format!("{} {}", vehicle.oem_code, vehicle.model_name)}</dd></div>
+            <div><dt>{t!(i18n, vehicle_in_service)}</dt><dd>{vehicle.in_service_date.to_string()}</dd></div>
+            <div><dt>{t!(i18n, repair_odometer)}</dt><dd>{vehicle.last_odometer_km.map_or_else(|| "—".into(), |k| format!("{k} km"))}</dd></div>
+        </dl>
+    }
+}
+
+/// One repair in the chain: its dealer and dates, parts in and out, and
+/// the stock movements they made.
+#[component]
+fn RepairLink(repair: RepairDto) -> impl IntoView {
+    view! {
+        <div class="chain">
+            <h3>
+                <a href=format!("/repairs/{}", repair.id)>{repair.number.clone()}</a>
+                " " <RepairChip status=repair.status />
+            </h3>
+            <p class="muted">{format!("{} · {} · {} km · {}", repair.dealer_code, repair.opened_on, repair.odometer_km, repair.complaint)}</p>
+            <ul class="plain">
+                {repair.parts.into_iter().map(|p| view! {
+                    <li>
+                        <DirectionChip direction=p.direction />
+                        {format!(" {} × {} {}", p.quantity, p.part_number, p.description)}
+                        {p.serial.map(|serial| view! { " · " <SerialLink serial /> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(!repair.movements.is_empty()).then(|| view! { <MovementsTable movements=repair.movements /> })}
+        </div>
     }
 }
 
@@ -116,4 +173,10 @@ pub fn UnitChip(status: UnitStatus) -> impl IntoView {
         UnitStatus::Scrapped => t!(i18n, us_scrapped).into_any(),
     };
     view! { <span class=class>{label}</span> }
+}
+
+/// A serial, linked to its trace.
+#[component]
+pub fn SerialLink(serial: String) -> impl IntoView {
+    view! { <a class="mono" href=format!("/trace?q={}", url_encode(&serial))>{serial.clone()}</a> }
 }

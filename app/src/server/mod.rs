@@ -19,9 +19,11 @@ pub mod repairs;
 pub mod secrets;
 pub mod seed;
 pub mod seed_bench;
+pub mod seed_repairs;
 pub mod seed_stock;
 pub mod state;
 pub mod stock;
+pub mod trace;
 pub mod users;
 pub mod vehicles;
 

@@ -233,7 +233,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
         let input = NewPolicy { oem_id, model_id: None, component_category: category.into(), months, km };
         policies::create(db, &actor, input).await?;
     }
-    super::seed_stock::seed_stock(db, &actor).await
+    super::seed_stock::seed_stock(db, &actor).await?;
+    super::seed_repairs::seed_repairs(db).await
 }
 
 async fn person(

@@ -158,6 +158,26 @@ pub async fn find_by_vin(db: &DatabaseConnection, actor: &Actor, vin: &str) -> R
     Ok(dto)
 }
 
+/// A vehicle by its whole VIN, for opening a repair: the car is in the
+/// dealer's workshop, so its model, year and in-service date are shown even
+/// before the dealer has serviced it (nothing more: no history).
+///
+/// # Errors
+/// `Forbidden` for service managers; `Validation` for a bad VIN.
+pub async fn lookup(db: &DatabaseConnection, actor: &Actor, vin: &str) -> Result<Option<VehicleDto>, AppError> {
+    if actor.role == Role::ServiceManager {
+        return Err(AppError::Forbidden);
+    }
+    let vin = Vin::parse(vin).map_err(|m| AppError::field("vin", m))?;
+    let Some(row) = vehicle::Entity::find().filter(vehicle::Column::Vin.eq(vin.as_str())).one(db).await? else {
+        return Ok(None);
+    };
+    let mut dto = one(db, row).await?;
+    dto.odometer.clear();
+    dto.registered_by_dealer_id = None;
+    Ok(Some(dto))
+}
+
 /// A vehicle by id when the actor may see it.
 ///
 /// # Errors

@@ -25,7 +25,8 @@ mod lines;
 mod read;
 
 pub use lines::{add_labor, add_part, remove_labor, remove_part};
-pub use read::{find_by_number, get, list};
+pub use read::{find_by_number, get, list, part_choices};
+pub(crate) use read::{one, scope};
 
 /// Opens a repair today (in the dealer's time zone).
 ///

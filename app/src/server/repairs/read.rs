@@ -8,13 +8,16 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 
 use crate::model::ledger::LedgerFilter;
 use crate::model::repair::{
-    LaborLineDto, PartDirection, RepairDto, RepairFilter, RepairPartDto, RepairStatus, hours_value, labor_amount,
+    LaborLineDto, PartDirection, RepairDto, RepairFilter, RepairPartDto, RepairStatus, StockChoice, hours_value,
+    labor_amount,
 };
+use crate::model::stock::UnitStatus;
 use crate::model::user::Page;
 use crate::model::{AppError, Role, validate};
 use crate::server::auth::Actor;
 use crate::server::entities::{
-    dealer, odometer_reading, part, repair_labor, repair_order, repair_part, stock_movement, vehicle, vehicle_model,
+    dealer, odometer_reading, part, part_unit, repair_labor, repair_order, repair_part, stock_level, stock_movement,
+    vehicle, vehicle_model,
 };
 use crate::server::{ledger, pagination, stock};
 
@@ -107,7 +110,11 @@ pub(crate) fn scope(actor: &Actor) -> Condition {
     }
 }
 
-async fn one(db: &DatabaseConnection, actor: &Actor, row: repair_order::Model) -> Result<RepairDto, AppError> {
+pub(crate) async fn one(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    row: repair_order::Model,
+) -> Result<RepairDto, AppError> {
     let id = row.id;
     let mut dto = dtos(db, vec![row], true).await?.pop().ok_or_else(|| anyhow::anyhow!("repair {id} went missing"))?;
     let movements = stock_movement::Entity::find()
@@ -248,4 +255,60 @@ pub(crate) async fn dtos(
             }
         })
         .collect())
+}
+
+/// The dealer's stock on hand of parts of the repair's vehicle maker, to
+/// choose installed parts from (with the serials on the shelf).
+///
+/// # Errors
+/// `NotFound` outside the dealer's repairs.
+pub async fn part_choices(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Vec<StockChoice>, AppError> {
+    let repair = repair_order::Entity::find_by_id(id).filter(scope(actor)).one(db).await?.ok_or(AppError::NotFound)?;
+    if actor.dealer_id != Some(repair.dealer_id) {
+        return Ok(Vec::new());
+    }
+    let oem_id = vehicle::Entity::find_by_id(repair.vehicle_id).one(db).await?.map(|v| v.oem_id).unwrap_or(-1);
+    let mut of_maker = Query::select();
+    of_maker.column(part::Column::Id).from(part::Entity).and_where(Expr::col(part::Column::OemId).eq(oem_id));
+    let levels = stock_level::Entity::find()
+        .filter(stock_level::Column::DealerId.eq(repair.dealer_id))
+        .filter(stock_level::Column::OnHand.gt(0))
+        .filter(stock_level::Column::PartId.in_subquery(of_maker))
+        .limit(1000)
+        .all(db)
+        .await?;
+    let parts: HashMap<i64, part::Model> = part::Entity::find()
+        .filter(part::Column::Id.is_in(levels.iter().map(|l| l.part_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let mut serials: HashMap<i64, Vec<String>> = HashMap::new();
+    for unit in part_unit::Entity::find()
+        .filter(part_unit::Column::DealerId.eq(repair.dealer_id))
+        .filter(part_unit::Column::Status.eq(UnitStatus::InStock.as_str()))
+        .filter(part_unit::Column::PartId.is_in(parts.keys().copied().collect::<Vec<_>>()))
+        .order_by_asc(part_unit::Column::Serial)
+        .all(db)
+        .await?
+    {
+        serials.entry(unit.part_id).or_default().push(unit.serial);
+    }
+    let mut choices: Vec<StockChoice> = levels
+        .into_iter()
+        .filter_map(|l| {
+            let p = parts.get(&l.part_id)?;
+            Some(StockChoice {
+                part_id: p.id,
+                part_number: p.part_number.clone(),
+                description: p.description.clone(),
+                serialized: p.serialized,
+                on_hand: l.on_hand,
+                serials: serials.remove(&p.id).unwrap_or_default(),
+            })
+        })
+        .collect();
+    choices.sort_by(|a, b| a.part_number.cmp(&b.part_number));
+    Ok(choices)
 }
