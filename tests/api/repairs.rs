@@ -131,12 +131,36 @@ async fn a_repair_issues_stock_records_the_failed_unit_and_completes() {
     assert_eq!(late.status(), StatusCode::CONFLICT);
     assert_eq!(app.post(&w.dealer, &format!("{path}/cancel"), &json!({})).await.status(), StatusCode::CONFLICT);
 
+    let policy = json!({"oem_id": app.oem, "component_category": "vehicle_basic", "months": 36, "km": 100000});
+    assert_eq!(app.post(&w.admin, "/warranty-policies", &policy).await.status(), StatusCode::CREATED);
     let vehicle = json(app.get(&w.dealer, &format!("/vehicles/{}", w.vin)).await).await;
+    let coverage = vehicle["coverage"].as_array().expect("coverage");
+    assert_eq!(coverage.len(), 5, "every category, the basic warranty standing in for the rest");
+    assert_eq!(coverage[0]["component_category"], "vehicle_basic");
+    assert_eq!(coverage[0]["ends_on"], "2028-03-01");
+    assert_eq!(coverage[0]["km_left"], 85000);
+    assert_eq!(coverage[1]["basic_fallback"], true);
     assert_eq!(vehicle["repairs"][0]["number"], "RO-NO001-000001");
     let serials: Vec<&str> =
         vehicle["parts"].as_array().expect("parts").iter().filter_map(|p| p["serial"].as_str()).collect();
     assert_eq!(serials, ["PK-1", "OLD-77"]);
     assert_eq!(json(app.get(&w.admin, "/ledger/verify").await).await["ok"], true);
+
+    let by_serial = json(app.get(&w.dealer, "/trace?q=pk-1").await).await;
+    assert_eq!(by_serial["found"], "serial");
+    assert_eq!(by_serial["unit"]["status"], "installed");
+    assert_eq!(by_serial["vehicle"]["vin"], w.vin.as_str());
+    assert_eq!(by_serial["repairs"][0]["number"], "RO-NO001-000001");
+    let by_number = json(app.get(&w.dealer, "/trace?q=ro-no001-000001").await).await;
+    assert_eq!((by_number["found"].as_str(), by_number["repairs"].as_array().map(Vec::len)), (Some("repair"), Some(1)));
+    let by_vin = json(app.get(&w.dealer, &format!("/trace?q={}", w.vin)).await).await;
+    assert_eq!(by_vin["found"], "vin");
+    assert_eq!(by_vin["repairs"][0]["parts"].as_array().map(Vec::len), Some(3));
+    let (_, other) = app.dealer_user("b@test.example", app.dealer_b).await;
+    for q in ["PK-1", "RO-NO001-000001", w.vin.as_str()] {
+        assert_eq!(app.get(&other, &format!("/trace?q={q}")).await.status(), StatusCode::NOT_FOUND, "{q}");
+    }
+    assert_eq!(app.get(&w.dealer, "/trace?q=").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let listed = json(app.get(&w.dealer, "/repairs?status=completed").await).await;
     assert_eq!(listed["items"][0]["id"], id);
     assert_eq!(json(app.get(&w.dealer, "/repairs?status=open").await).await["items"], json!([]));

@@ -45,6 +45,8 @@ pub struct CoverageDto {
     pub km_left: Option<i64>,
     /// Still covered today by both time and distance.
     pub active: bool,
+    /// The category has no policy of its own: the basic warranty applies.
+    pub basic_fallback: bool,
 }
 
 /// A part line of a repair on this vehicle.
@@ -77,7 +79,16 @@ pub fn coverage(
     let months_left = if today > end { 0 } else { whole_months(today, end) };
     let km_left = odometer.map(|o| (km - o).max(0));
     let active = today <= end && odometer.is_none_or(|o| o <= km);
-    CoverageDto { component_category: category, months, km, ends_on: end, months_left, km_left, active }
+    CoverageDto {
+        component_category: category,
+        months,
+        km,
+        ends_on: end,
+        months_left,
+        km_left,
+        active,
+        basic_fallback: false,
+    }
 }
 
 /// Whole months from `from` to `to` (`to` ≥ `from`).

@@ -154,7 +154,10 @@ fn Coverage(coverage: Vec<CoverageDto>) -> impl IntoView {
                 <tbody>
                     {coverage.into_iter().map(|c| view! {
                         <tr>
-                            <td>{category_label(c.component_category)}</td>
+                            <td>
+                                {category_label(c.component_category)}
+                                {c.basic_fallback.then(|| view! { " " <span class="muted">{t!(i18n, vehicle_basic_fallback)}</span> })}
+                            </td>
                             <td class="num">{format!("{} mo / {} km", c.months, c.km)}</td>
                             <td>{c.ends_on.to_string()}</td>
                             <td class="num">{c.months_left}</td>

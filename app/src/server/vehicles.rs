@@ -235,22 +235,30 @@ async fn coverage(db: &DatabaseConnection, vehicle: &VehicleDto) -> Result<Vec<C
     let policies =
         warranty_policy::Entity::find().filter(warranty_policy::Column::OemId.eq(vehicle.oem_id)).all(db).await?;
     let today = Utc::now().date_naive();
+    let policy_for = |category: ComponentCategory| {
+        let of_category = || policies.iter().filter(move |p| p.component_category == category.as_str());
+        of_category()
+            .find(|p| p.model_id == Some(vehicle.model_id))
+            .or_else(|| of_category().find(|p| p.model_id.is_none()))
+    };
     Ok(ComponentCategory::ALL
         .into_iter()
         .filter_map(|category| {
-            let of_category = policies.iter().filter(|p| p.component_category == category.as_str());
-            let policy = of_category
-                .clone()
-                .find(|p| p.model_id == Some(vehicle.model_id))
-                .or_else(|| of_category.clone().find(|p| p.model_id.is_none()))?;
-            Some(rules::coverage(
+            // A category without its own policy falls back to the basic warranty (DESIGN §4).
+            let (policy, basic) = match policy_for(category) {
+                Some(own) => (own, false),
+                None => (policy_for(ComponentCategory::VehicleBasic)?, true),
+            };
+            let mut left = rules::coverage(
                 category,
                 policy.months,
                 policy.km,
                 vehicle.in_service_date,
                 vehicle.last_odometer_km,
                 today,
-            ))
+            );
+            left.basic_fallback = basic;
+            Some(left)
         })
         .collect())
 }
