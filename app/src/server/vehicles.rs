@@ -206,7 +206,11 @@ pub(crate) async fn correct_odometer(
         .select_only()
         .column_as(Expr::from(Func::max(Expr::col(odometer_reading::Column::Km))), "highest")
         .filter(odometer_reading::Column::VehicleId.eq(vehicle_id))
-        .filter(odometer_reading::Column::RepairId.ne(repair_id))
+        .filter(
+            Condition::any()
+                .add(odometer_reading::Column::RepairId.is_null())
+                .add(odometer_reading::Column::RepairId.ne(repair_id)),
+        )
         .into_tuple()
         .one(db)
         .await?;
