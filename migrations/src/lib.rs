@@ -8,6 +8,7 @@ mod m20261124_000002_network;
 mod m20261125_000003_stock;
 mod m20261125_000004_vehicles;
 mod m20261125_000005_repairs;
+mod m20261125_000006_claims;
 
 pub use m20261124_000001_foundation::GENESIS_HASH;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_stock::Migration),
             Box::new(m20261125_000004_vehicles::Migration),
             Box::new(m20261125_000005_repairs::Migration),
+            Box::new(m20261125_000006_claims::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 
 mod auth;
 mod authorizations;
+mod claims;
 mod extract;
 mod ledger;
 mod network;
@@ -37,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .merge(network::router())
         .merge(parts::router())
         .merge(repairs::router())
+        .merge(claims::router())
         .merge(stock::router())
         .merge(vehicles::router())
         .fallback(|| async { ApiError(AppError::NotFound) })

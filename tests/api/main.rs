@@ -6,6 +6,7 @@ mod helpers;
 
 mod auth;
 mod authorizations;
+mod claims;
 mod errors;
 mod ledger;
 mod network;

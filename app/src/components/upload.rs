@@ -117,6 +117,7 @@ fn unreadable(text: &str) -> ErrorBody {
             message: text.chars().take(200).collect(),
             fields: Default::default(),
             errors: Vec::new(),
+            checks: Vec::new(),
         },
     }
 }

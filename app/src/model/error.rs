@@ -19,6 +19,10 @@ pub enum AppError {
     /// A refused file (CSV import): nothing was written; every bad row is named.
     #[error("{message}")]
     InvalidFile { message: String, errors: Vec<LineError> },
+    /// A submission stopped by failing checks (authorization, coverage,
+    /// eligibility); the claim stays draft.
+    #[error("{message}")]
+    SubmissionBlocked { message: String, checks: Vec<crate::model::claim::CheckOutcome> },
     #[error("Please sign in.")]
     Unauthenticated,
     /// Sign-in failed; the same answer whether the email exists or not.
@@ -61,7 +65,7 @@ impl AppError {
     /// The HTTP status this error answers with.
     pub fn status(&self) -> u16 {
         match self {
-            Self::Validation { .. } | Self::InvalidFile { .. } => 422,
+            Self::Validation { .. } | Self::InvalidFile { .. } | Self::SubmissionBlocked { .. } => 422,
             Self::Unauthenticated | Self::InvalidCredentials => 401,
             Self::Forbidden => 403,
             Self::NotFound => 404,
@@ -77,7 +81,7 @@ impl AppError {
     /// The stable machine-readable code of the REST error body.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Validation { .. } | Self::InvalidFile { .. } => "validation",
+            Self::Validation { .. } | Self::InvalidFile { .. } | Self::SubmissionBlocked { .. } => "validation",
             Self::Unauthenticated | Self::InvalidCredentials => "unauthenticated",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
@@ -127,6 +131,21 @@ impl AppError {
             format!("The file has {count} errors; nothing was imported.")
         };
         Self::InvalidFile { message, errors }
+    }
+
+    /// A submission refused by failing checks, named in the message.
+    pub fn submission_blocked(checks: Vec<crate::model::claim::CheckOutcome>) -> Self {
+        let names: Vec<&str> = checks.iter().map(|c| c.check.as_str()).collect();
+        let message = format!("The claim cannot be submitted: {} failed. It stays a draft.", names.join(", "));
+        Self::SubmissionBlocked { message, checks }
+    }
+
+    /// The failing checks of a refused submission (empty otherwise).
+    pub fn failed_checks(&self) -> &[crate::model::claim::CheckOutcome] {
+        match self {
+            Self::SubmissionBlocked { checks, .. } => checks,
+            _ => &[],
+        }
     }
 
     /// The bad rows of a refused file (empty otherwise).
@@ -210,6 +229,9 @@ pub struct ErrorDetail {
     /// The bad rows of a refused file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<LineError>,
+    /// The failing checks of a refused claim submission.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<crate::model::claim::CheckOutcome>,
 }
 
 impl From<&AppError> for ErrorBody {
@@ -220,6 +242,7 @@ impl From<&AppError> for ErrorBody {
                 message: err.to_string(),
                 fields: err.fields(),
                 errors: err.line_errors().to_vec(),
+                checks: err.failed_checks().to_vec(),
             },
         }
     }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod authorizations;
 pub mod backup;
 pub mod bulk;
+pub mod claims;
 pub mod db;
 pub mod dealers;
 pub mod entities;

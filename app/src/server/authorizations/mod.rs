@@ -320,7 +320,7 @@ fn scoped(actor: &Actor) -> sea_orm::Select<authorization::Entity> {
     }
 }
 
-async fn terms_of(db: &impl ConnectionTrait, row: &authorization::Model) -> Result<Terms, AppError> {
+pub(crate) async fn terms_of(db: &impl ConnectionTrait, row: &authorization::Model) -> Result<Terms, AppError> {
     let models = authorization_model::Entity::find()
         .filter(authorization_model::Column::AuthorizationId.eq(row.id))
         .all(db)

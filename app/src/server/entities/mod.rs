@@ -1,9 +1,14 @@
 //! SeaORM entities: data only. Behaviour lives in the services.
 
 pub mod api_token;
+pub mod attachment;
 pub mod authorization;
 pub mod authorization_model;
 pub mod authorization_status_change;
+pub mod claim;
+pub mod claim_check;
+pub mod claim_comment;
+pub mod claim_line;
 pub mod dealer;
 pub mod ledger_entry;
 pub mod ledger_head;
@@ -11,6 +16,7 @@ pub mod login_failure;
 pub mod odometer_reading;
 pub mod oem;
 pub mod part;
+pub mod part_return;
 pub mod part_unit;
 pub mod part_word;
 pub mod repair_labor;

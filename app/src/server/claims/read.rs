@@ -1,0 +1,315 @@
+//! Reading claims: a dealer its own, a service manager its OEM's once
+//! submitted (drafts stay with the dealer), an admin all.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::model::claim::{
+    AttachmentDto, CheckKind, CheckOutcome, CheckResult, ClaimDto, ClaimFilter, ClaimLineDto, ClaimStatus, CommentDto,
+    Decision, LineKind, PartReturnDto, ReasonCode,
+};
+use crate::model::ledger::LedgerFilter;
+use crate::model::network::Money;
+use crate::model::user::Page;
+use crate::model::{AppError, Role, validate};
+use crate::server::auth::Actor;
+use crate::server::entities::{
+    attachment, claim, claim_check, claim_comment, claim_line, dealer, part, part_return, repair_order, user, vehicle,
+    vehicle_model,
+};
+use crate::server::{ledger, pagination};
+
+/// One claim with its lines, checks, comments, attachments, part returns
+/// and ledger timeline.
+///
+/// # Errors
+/// `NotFound` outside the actor's scope.
+pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<ClaimDto, AppError> {
+    let row = in_scope(db, actor, id).await?;
+    let mut dto = dtos(db, vec![row]).await?.pop().ok_or_else(|| anyhow::anyhow!("claim {id} went missing"))?;
+    dto.lines = claim_line::Entity::find()
+        .filter(claim_line::Column::ClaimId.eq(id))
+        .order_by_asc(claim_line::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| {
+            let kind = LineKind::parse(&l.kind).unwrap_or(LineKind::Sublet);
+            // Whole units, hundredths of an hour for labour.
+            #[allow(clippy::cast_precision_loss)]
+            let quantity = if kind == LineKind::Labor { l.quantity as f64 / 100.0 } else { l.quantity as f64 };
+            ClaimLineDto {
+                id: l.id,
+                kind,
+                part_id: l.part_id,
+                description: l.description,
+                quantity,
+                requested_minor: l.requested_minor,
+                approved_minor: l.approved_minor,
+                decision: Decision::parse(&l.decision).unwrap_or(Decision::Pending),
+                reason_code: l.reason_code.as_deref().and_then(|r| ReasonCode::parse(r).ok()),
+            }
+        })
+        .collect();
+    dto.checks = checks_of(db, id).await?;
+    let comments = claim_comment::Entity::find()
+        .filter(claim_comment::Column::ClaimId.eq(id))
+        .order_by_asc(claim_comment::Column::Id)
+        .all(db)
+        .await?;
+    let names: HashMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(comments.iter().map(|c| c.author_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    dto.comments = comments
+        .into_iter()
+        .map(|c| CommentDto {
+            id: c.id,
+            author_id: c.author_id,
+            author_name: names.get(&c.author_id).cloned().unwrap_or_default(),
+            body: c.body,
+            created_at: c.created_at,
+        })
+        .collect();
+    dto.attachments = attachment::Entity::find()
+        .filter(attachment::Column::ClaimId.eq(id))
+        .order_by_asc(attachment::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| AttachmentDto {
+            id: a.id,
+            name: a.name,
+            content_type: a.content_type,
+            size: a.size,
+            sha256: a.sha256,
+            created_at: a.created_at,
+        })
+        .collect();
+    dto.part_returns = part_return::Entity::find()
+        .filter(part_return::Column::ClaimId.eq(id))
+        .order_by_asc(part_return::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| PartReturnDto {
+            id: r.id,
+            claim_id: r.claim_id,
+            part_id: r.part_id,
+            serial: r.serial,
+            status: r.status,
+            tracking: r.tracking,
+            note: r.note,
+            updated_at: r.updated_at,
+        })
+        .collect();
+    let filter =
+        LedgerFilter { entity: Some("claim".into()), entity_id: Some(id), limit: Some(500), ..Default::default() };
+    dto.timeline = ledger::list(db, actor, &filter).await?.items;
+    Ok(dto)
+}
+
+/// Claims in scope: newest first, or the review queue (submitted and in
+/// review, oldest first).
+///
+/// # Errors
+/// `Validation` for a bad filter, limit or cursor.
+pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &ClaimFilter) -> Result<Page<ClaimDto>, AppError> {
+    let limit = pagination::limit(filter.limit)?;
+    let mut query = claim::Entity::find().filter(scope(actor));
+    let queue = filter.queue == Some(true);
+    if queue {
+        query = query
+            .filter(claim::Column::Status.is_in([ClaimStatus::Submitted.as_str(), ClaimStatus::InReview.as_str()]));
+    }
+    if let Some(status) = filter.status.as_deref().filter(|s| !s.trim().is_empty()) {
+        let status = ClaimStatus::parse(status).map_err(|m| AppError::field("status", m))?;
+        query = query.filter(claim::Column::Status.eq(status.as_str()));
+    }
+    if let Some(dealer_id) = filter.dealer_id {
+        query = query.filter(claim::Column::DealerId.eq(dealer_id));
+    }
+    if let Some(model_id) = filter.model_id {
+        let mut of_model = Query::select();
+        of_model
+            .column(vehicle::Column::Id)
+            .from(vehicle::Entity)
+            .and_where(Expr::col(vehicle::Column::ModelId).eq(model_id));
+        query = query.filter(claim::Column::VehicleId.in_subquery(of_model));
+    }
+    for (field, raw, after) in [("from", &filter.from, true), ("to", &filter.to, false)] {
+        if let Some(raw) = raw.as_deref().filter(|r| !r.trim().is_empty()) {
+            let day = validate::date(raw).map_err(|m| AppError::field(field, m))?;
+            let mut repairs = Query::select();
+            repairs.column(repair_order::Column::Id).from(repair_order::Entity).and_where(if after {
+                Expr::col(repair_order::Column::OpenedOn).gte(day)
+            } else {
+                Expr::col(repair_order::Column::OpenedOn).lte(day)
+            });
+            query = query.filter(claim::Column::RepairId.in_subquery(repairs));
+        }
+    }
+    if let Some(min) = filter.min_amount {
+        query = query.filter(claim::Column::RequestedMinor.gte(min));
+    }
+    if let Some(max) = filter.max_amount {
+        query = query.filter(claim::Column::RequestedMinor.lte(max));
+    }
+    if let Some(cursor) = &filter.cursor {
+        let key = pagination::decode_cursor(cursor)?;
+        query = query.filter(if queue { claim::Column::Id.gt(key) } else { claim::Column::Id.lt(key) });
+    }
+    query = if queue { query.order_by_asc(claim::Column::Id) } else { query.order_by_desc(claim::Column::Id) };
+    let rows = query.limit(limit + 1).all(db).await?;
+    let more = rows.len() as u64 > limit;
+    let rows: Vec<claim::Model> = rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
+    let next_cursor = if more { rows.last().map(|r| pagination::encode_cursor(r.id)) } else { None };
+    Ok(Page { items: dtos(db, rows).await?, next_cursor })
+}
+
+/// The claim when the actor may see it.
+pub(crate) async fn in_scope(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<claim::Model, AppError> {
+    claim::Entity::find_by_id(id).filter(scope(actor)).one(db).await?.ok_or(AppError::NotFound)
+}
+
+pub(crate) fn scope(actor: &Actor) -> Condition {
+    match actor.role {
+        Role::Admin => Condition::all(),
+        Role::Dealer => Condition::all().add(claim::Column::DealerId.eq(actor.dealer_id.unwrap_or(-1))),
+        Role::ServiceManager => Condition::all()
+            .add(claim::Column::OemId.eq(actor.oem_id.unwrap_or(-1)))
+            .add(claim::Column::Status.ne(ClaimStatus::Draft.as_str())),
+    }
+}
+
+async fn checks_of(db: &impl ConnectionTrait, claim_id: i64) -> Result<Vec<CheckOutcome>, AppError> {
+    let kinds = [
+        CheckKind::Authorization,
+        CheckKind::CoverageTime,
+        CheckKind::CoverageMileage,
+        CheckKind::PartEligibility,
+        CheckKind::Duplicate,
+        CheckKind::Odometer,
+    ];
+    Ok(claim_check::Entity::find()
+        .filter(claim_check::Column::ClaimId.eq(claim_id))
+        .order_by_asc(claim_check::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let check = kinds.into_iter().find(|k| k.as_str() == c.check)?;
+            let result = match c.result.as_str() {
+                "pass" => CheckResult::Pass,
+                "warn" => CheckResult::Warn,
+                _ => CheckResult::Fail,
+            };
+            Some(CheckOutcome { check, result, explanation: c.explanation })
+        })
+        .collect())
+}
+
+/// Claims as the API shows them, without their details.
+pub(crate) async fn dtos(db: &DatabaseConnection, rows: Vec<claim::Model>) -> Result<Vec<ClaimDto>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let dealers: HashMap<i64, String> = dealer::Entity::find()
+        .filter(dealer::Column::Id.is_in(rows.iter().map(|r| r.dealer_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.code))
+        .collect();
+    let repairs: HashMap<i64, repair_order::Model> = repair_order::Entity::find()
+        .filter(repair_order::Column::Id.is_in(rows.iter().map(|r| r.repair_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let vehicles: HashMap<i64, vehicle::Model> = vehicle::Entity::find()
+        .filter(vehicle::Column::Id.is_in(rows.iter().map(|r| r.vehicle_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let models: HashMap<i64, String> = vehicle_model::Entity::find()
+        .filter(vehicle_model::Column::Id.is_in(vehicles.values().map(|v| v.model_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    let parts: HashMap<i64, String> = part::Entity::find()
+        .filter(part::Column::Id.is_in(rows.iter().map(|r| r.causal_part_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.part_number))
+        .collect();
+    let mut warnings: HashMap<i64, Vec<CheckKind>> = HashMap::new();
+    for (claim_id, check) in claim_check::Entity::find()
+        .select_only()
+        .column(claim_check::Column::ClaimId)
+        .column(claim_check::Column::Check)
+        .filter(claim_check::Column::ClaimId.is_in(ids))
+        .filter(claim_check::Column::Result.eq("warn"))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+    {
+        let kind = if check == CheckKind::Duplicate.as_str() { CheckKind::Duplicate } else { CheckKind::Odometer };
+        warnings.entry(claim_id).or_default().push(kind);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let repair = repairs.get(&c.repair_id);
+            let vehicle = vehicles.get(&c.vehicle_id);
+            ClaimDto {
+                id: c.id,
+                status: ClaimStatus::parse(&c.status).unwrap_or(ClaimStatus::Draft),
+                dealer_id: c.dealer_id,
+                dealer_code: dealers.get(&c.dealer_id).cloned().unwrap_or_default(),
+                oem_id: c.oem_id,
+                repair_id: c.repair_id,
+                repair_number: repair.map(|r| r.number.clone()).unwrap_or_default(),
+                repair_date: repair.map(|r| r.opened_on).unwrap_or_default(),
+                vehicle_id: c.vehicle_id,
+                vin: vehicle.map(|v| v.vin.clone()).unwrap_or_default(),
+                model_name: vehicle.and_then(|v| models.get(&v.model_id)).cloned().unwrap_or_default(),
+                authorization_id: c.authorization_id,
+                causal_part_id: c.causal_part_id,
+                causal_part_number: parts.get(&c.causal_part_id).cloned().unwrap_or_default(),
+                requested_total: Money { amount_minor: c.requested_minor, currency: c.currency.clone() },
+                approved_total: c.approved_minor.map(|a| Money { amount_minor: a, currency: c.currency.clone() }),
+                warnings: warnings.remove(&c.id).unwrap_or_default(),
+                number: c.number,
+                failure_code: c.failure_code,
+                currency: c.currency,
+                version: c.version,
+                appealed: c.appealed,
+                info_answered: c.info_answered,
+                submitted_at: c.submitted_at,
+                decided_at: c.decided_at,
+                paid_at: c.paid_at,
+                payment_reference: c.payment_reference,
+                created_at: c.created_at,
+                updated_at: c.updated_at,
+                lines: Vec::new(),
+                checks: Vec::new(),
+                comments: Vec::new(),
+                attachments: Vec::new(),
+                part_returns: Vec::new(),
+                timeline: Vec::new(),
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,41 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "claims")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub number: String,
+    pub year: i32,
+    pub seq: i64,
+    pub dealer_id: i64,
+    pub oem_id: i64,
+    pub repair_id: i64,
+    pub vehicle_id: i64,
+    pub authorization_id: Option<i64>,
+    pub causal_part_id: i64,
+    pub failure_code: String,
+    pub status: String,
+    pub currency: String,
+    pub requested_minor: i64,
+    pub approved_minor: Option<i64>,
+    pub version: i32,
+    pub idempotency_key: Option<String>,
+    pub appealed: bool,
+    pub info_answered: bool,
+    pub reviewer_id: Option<i64>,
+    pub payment_reference: Option<String>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub paid_at: Option<DateTimeUtc>,
+    pub created_by: i64,
+    pub updated_by: i64,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,202 @@
+//! `/claims`: dealers file claims from completed repairs and submit them
+//! (the checks run); service managers of the vehicle's OEM review them line
+//! by line, ask for information and mark them paid.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{delete, get, post};
+
+use app::model::claim::{
+    ClaimDto, ClaimFilter, ClaimPatch, CommentInput, MarkPaidInput, NewClaim, NewClaimLine, RequestInfoInput,
+    ReviewInput, VersionInput,
+};
+use app::model::user::Page;
+use app::server::{AppState, claims};
+
+use super::{ApiResult, Authed, JsonBody, NoBody, Params};
+
+type One = ApiResult<Json<ClaimDto>>;
+type Created = ApiResult<(StatusCode, Json<ClaimDto>)>;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/claims", get(list).post(create))
+        .route("/claims/{id}", get(find).patch(update))
+        .route("/claims/{id}/lines", post(add_line))
+        .route("/claims/{id}/lines/{line_id}", delete(remove_line))
+        .route("/claims/{id}/submit", post(submit))
+        .route("/claims/{id}/withdraw", post(withdraw))
+        .route("/claims/{id}/respond", post(respond))
+        .route("/claims/{id}/appeal", post(appeal))
+        .route("/claims/{id}/take", post(take))
+        .route("/claims/{id}/review", post(review))
+        .route("/claims/{id}/request-info", post(request_info))
+        .route("/claims/{id}/mark-paid", post(mark_paid))
+        .route("/claims/{id}/comments", post(comment))
+}
+
+/// Newest first, or `queue=true`: submitted and in review, oldest first.
+#[utoipa::path(get, path = "/api/v1/claims", tag = "claims", params(ClaimFilter),
+    responses((status = 200, body = Page<ClaimDto>), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(filter): Params<ClaimFilter>,
+) -> ApiResult<Json<Page<ClaimDto>>> {
+    Ok(Json(claims::list(&state.db, &actor, &filter).await?))
+}
+
+/// A draft from a completed repair; without `lines`, the repair's installed parts and labour.
+#[utoipa::path(post, path = "/api/v1/claims", tag = "claims", request_body = NewClaim,
+    responses((status = 201, body = ClaimDto), (status = 403, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn create(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    JsonBody(body): JsonBody<NewClaim>,
+) -> Created {
+    Ok((StatusCode::CREATED, Json(claims::create(&state.db, &actor, body).await?)))
+}
+
+/// With lines, checks, comments, attachments, part returns and the ledger timeline.
+#[utoipa::path(get, path = "/api/v1/claims/{id}", tag = "claims", params(("id" = i64, Path)),
+    responses((status = 200, body = ClaimDto), (status = 404, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn find(State(state): State<AppState>, Authed(actor): Authed, Path(id): Path<i64>) -> One {
+    Ok(Json(claims::get(&state.db, &actor, id).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/claims/{id}", tag = "claims", params(("id" = i64, Path)), request_body = ClaimPatch,
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn update(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<ClaimPatch>,
+) -> One {
+    Ok(Json(claims::update(&state.db, &actor, id, body).await?))
+}
+
+/// A sublet line on a draft; answers the claim.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/lines", tag = "claims", params(("id" = i64, Path)), request_body = NewClaimLine,
+    responses((status = 201, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn add_line(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<NewClaimLine>,
+) -> Created {
+    Ok((StatusCode::CREATED, Json(claims::add_line(&state.db, &actor, id, body).await?)))
+}
+
+#[utoipa::path(delete, path = "/api/v1/claims/{id}/lines/{line_id}", tag = "claims", params(("id" = i64, Path), ("line_id" = i64, Path)),
+    responses((status = 200, body = ClaimDto), (status = 404, body = app::model::error::ErrorBody), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn remove_line(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path((id, line_id)): Path<(i64, i64)>,
+) -> One {
+    Ok(Json(claims::remove_line(&state.db, &actor, id, line_id).await?))
+}
+
+/// Runs the six checks. A failing authorization, coverage or eligibility check answers 422 with
+/// `error.checks` and the claim stays draft. The same `Idempotency-Key` twice returns the claim.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/submit", tag = "claims", params(("id" = i64, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn submit(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    _: NoBody,
+) -> One {
+    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    Ok(Json(claims::submit(&state.db, &actor, id, key).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/claims/{id}/withdraw", tag = "claims", params(("id" = i64, Path)),
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn withdraw(State(state): State<AppState>, Authed(actor): Authed, Path(id): Path<i64>, _: NoBody) -> One {
+    Ok(Json(claims::withdraw(&state.db, &actor, id).await?))
+}
+
+/// Answers an information request: back to submitted, flagged as answered.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/respond", tag = "claims", params(("id" = i64, Path)), request_body = CommentInput,
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn respond(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<CommentInput>,
+) -> One {
+    Ok(Json(claims::respond(&state.db, &actor, id, body).await?))
+}
+
+/// A rejected claim back to submitted, once.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/appeal", tag = "claims", params(("id" = i64, Path)), request_body = CommentInput,
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn appeal(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<CommentInput>,
+) -> One {
+    Ok(Json(claims::appeal(&state.db, &actor, id, body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/claims/{id}/take", tag = "claims", params(("id" = i64, Path)), request_body = VersionInput,
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn take(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<VersionInput>,
+) -> One {
+    Ok(Json(claims::take(&state.db, &actor, id, body).await?))
+}
+
+/// Every line decided; the claim becomes approved, partially approved or rejected.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/review", tag = "claims", params(("id" = i64, Path)), request_body = ReviewInput,
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn review(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<ReviewInput>,
+) -> One {
+    Ok(Json(claims::review(&state.db, &actor, id, body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/claims/{id}/request-info", tag = "claims", params(("id" = i64, Path)), request_body = RequestInfoInput,
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn request_info(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<RequestInfoInput>,
+) -> One {
+    Ok(Json(claims::request_info(&state.db, &actor, id, body).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/claims/{id}/mark-paid", tag = "claims", params(("id" = i64, Path)), request_body = MarkPaidInput,
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn mark_paid(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<MarkPaidInput>,
+) -> One {
+    Ok(Json(claims::mark_paid(&state.db, &actor, id, body).await?))
+}
+
+/// A comment on the thread (`{"body": "…"}`), by the dealer or the OEM.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/comments", tag = "claims", params(("id" = i64, Path)), request_body = CommentInput,
+    responses((status = 201, body = ClaimDto), (status = 404, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn comment(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<CommentInput>,
+) -> Created {
+    Ok((StatusCode::CREATED, Json(claims::comment(&state.db, &actor, id, body).await?)))
+}
