@@ -9,8 +9,8 @@ use crate::components::layout::Layout;
 use crate::components::session::provide_session;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    authorization, authorizations, dealer, dealers, home, imports, ledger, login, movements, not_found, oems, part,
-    parts, profile, receive, repair, repairs, stock, stock_item, trace, users, vehicles,
+    authorization, authorizations, claim, claims, dealer, dealers, home, imports, ledger, login, movements, not_found,
+    oems, part, parts, profile, receive, repair, repairs, stock, stock_item, trace, users, vehicles,
 };
 
 /// The HTML document the server renders around the app.
@@ -71,6 +71,8 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/repairs") view=repairs::RepairsPage />
                             <Route path=path!("/repairs/new") view=repairs::NewRepairPage />
                             <Route path=path!("/repairs/:id") view=repair::RepairPage />
+                            <Route path=path!("/claims") view=claims::ClaimsPage />
+                            <Route path=path!("/claims/:id") view=claim::ClaimPage />
                             <Route path=path!("/trace") view=trace::TracePage />
                             <Route path=path!("/part-units/:serial") view=trace::TracePage />
                         </Routes>

@@ -191,6 +191,8 @@ async fn a_claim_is_filed_checked_partially_approved_and_paid() {
             .contains("is paid, so it cannot be withdrawn")
     );
     assert_eq!(json(app.get(&c.admin, "/ledger/verify").await).await["ok"], true);
+    let car = json(app.get(&c.dealer, &format!("/vehicles/{}", vin("lsvau2180n2183624"))).await).await;
+    assert_eq!(car["claims"][0]["status"], "paid", "the vehicle page lists its claims");
     let queue = json(app.get(&c.manager, "/claims?queue=true").await).await;
     assert_eq!(queue["items"], json!([]));
     let listed = json(app.get(&c.manager, "/claims?status=paid").await).await;

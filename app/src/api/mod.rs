@@ -3,6 +3,7 @@
 //! DTO; every one checks the actor like a REST handler does.
 
 pub mod auth;
+pub mod claims;
 pub mod ledger;
 pub mod network;
 pub mod parts;

@@ -8,12 +8,13 @@ use crate::model::AppError;
 #[component]
 pub fn FieldError<T: Send + Sync + Clone + 'static>(
     result: Signal<Option<Result<T, AppError>>>,
-    field: &'static str,
+    #[prop(into)] field: String,
 ) -> impl IntoView {
-    let message = move || result.get().and_then(Result::err).and_then(|err| err.field_message(field));
+    let id = format!("{field}-error");
+    let message = Signal::derive(move || result.get().and_then(Result::err).and_then(|err| err.field_message(&field)));
     view! {
-        <Show when=move || message().is_some()>
-            <p class="field-error" id=format!("{field}-error") role="alert">{message}</p>
+        <Show when=move || message.get().is_some()>
+            <p class="field-error" id=id.clone() role="alert">{message}</p>
         </Show>
     }
 }

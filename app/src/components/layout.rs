@@ -81,6 +81,7 @@ fn Nav(role: Role) -> impl IntoView {
     // Repairs, vehicles, parts, stock and trace: every role reads them.
     let stock = move || {
         view! {
+            {link("/claims", t!(i18n, nav_claims).into_any())}
             {link("/repairs", t!(i18n, nav_repairs).into_any())}
             {link("/vehicles", t!(i18n, nav_vehicles).into_any())}
             {link("/parts", t!(i18n, nav_parts).into_any())}

@@ -133,6 +133,34 @@ pub fn transition(from: ClaimStatus, action: ClaimAction, appealed: bool) -> Res
     Ok(to)
 }
 
+/// The actions a person in `role` may take on a claim in `status` — the
+/// claim page shows these and no others. A review on a submitted claim
+/// takes it first, so reviewing is offered there too.
+pub fn next_actions(status: ClaimStatus, role: super::Role, appealed: bool) -> Vec<ClaimAction> {
+    use super::Role;
+    let candidates: &[ClaimAction] = match role {
+        Role::Dealer => &[ClaimAction::Submit, ClaimAction::Respond, ClaimAction::Appeal, ClaimAction::Withdraw],
+        Role::ServiceManager => &[
+            ClaimAction::Take,
+            ClaimAction::Decide(Outcome::Approved),
+            ClaimAction::RequestInfo,
+            ClaimAction::MarkPaid,
+        ],
+        Role::Admin => &[],
+    };
+    candidates
+        .iter()
+        .copied()
+        .filter(|action| {
+            let from = match (status, action) {
+                (ClaimStatus::Submitted, ClaimAction::Decide(_)) => ClaimStatus::InReview,
+                _ => status,
+            };
+            transition(from, *action, appealed).is_ok()
+        })
+        .collect()
+}
+
 /// The six checks of a submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -642,6 +670,8 @@ pub struct ClaimDto {
     pub warnings: Vec<CheckKind>,
     pub repair_date: NaiveDate,
     pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Whole days since submission, when the claim was read.
+    pub age_days: Option<i64>,
     pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
     pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
     pub payment_reference: Option<String>,
@@ -813,6 +843,7 @@ pub struct ClaimFilter {
     pub status: Option<String>,
     pub dealer_id: Option<i64>,
     pub model_id: Option<i64>,
+    pub vehicle_id: Option<i64>,
     /// Repair date on or after (YYYY-MM-DD).
     pub from: Option<String>,
     /// Repair date on or before (YYYY-MM-DD).
@@ -894,6 +925,22 @@ mod tests {
             Err("is paid, so it cannot be marked paid".into())
         );
         assert!(transition(ClaimStatus::Rejected, A::Appeal, true).expect_err("once").contains("appealed once"));
+    }
+
+    #[test]
+    fn each_side_is_offered_only_its_legal_actions() {
+        use crate::model::Role;
+        use ClaimAction as A;
+        assert_eq!(next_actions(ClaimStatus::Draft, Role::Dealer, false), [A::Submit, A::Withdraw]);
+        assert_eq!(next_actions(ClaimStatus::Rejected, Role::Dealer, false), [A::Appeal]);
+        assert!(next_actions(ClaimStatus::Rejected, Role::Dealer, true).is_empty());
+        assert_eq!(
+            next_actions(ClaimStatus::Submitted, Role::ServiceManager, false),
+            [A::Take, A::Decide(Outcome::Approved), A::RequestInfo]
+        );
+        assert_eq!(next_actions(ClaimStatus::PartiallyApproved, Role::ServiceManager, false), [A::MarkPaid]);
+        assert!(next_actions(ClaimStatus::Submitted, Role::Admin, false).is_empty());
+        assert!(next_actions(ClaimStatus::Draft, Role::ServiceManager, false).is_empty());
     }
 
     #[test]

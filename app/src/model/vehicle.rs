@@ -28,6 +28,8 @@ pub struct VehicleDto {
     pub repairs: Vec<crate::model::repair::RepairDto>,
     /// Parts installed in and removed from this vehicle by those repairs.
     pub parts: Vec<VehiclePartDto>,
+    /// Warranty claims the reader may see, newest first.
+    pub claims: Vec<crate::model::claim::ClaimDto>,
 }
 
 /// How much warranty a component category has left.

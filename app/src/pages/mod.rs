@@ -2,6 +2,8 @@
 
 pub mod authorization;
 pub mod authorizations;
+pub mod claim;
+pub mod claims;
 pub mod dealer;
 pub mod dealers;
 pub mod home;

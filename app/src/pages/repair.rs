@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::claims::CreateClaim;
 use crate::api::repairs::{AddLaborLine, AddPartLine, FinishRepair, RemoveLine, RepairView, UpdateRepair, get_repair};
 use crate::components::form::{ErrorAlert, FieldError, FormError, confirm};
 use crate::components::guard::RequireRole;
@@ -28,6 +29,7 @@ struct Actions {
     part: ServerAction<AddPartLine>,
     remove: ServerAction<RemoveLine>,
     finish: ServerAction<FinishRepair>,
+    claim: ServerAction<CreateClaim>,
 }
 
 #[component]
@@ -38,6 +40,7 @@ pub fn RepairPage() -> impl IntoView {
         part: ServerAction::new(),
         remove: ServerAction::new(),
         finish: ServerAction::new(),
+        claim: ServerAction::new(),
     };
     view! { <RequireRole><Repair actions /></RequireRole> }
 }
@@ -70,8 +73,9 @@ fn Repair(actions: Actions) -> impl IntoView {
                     match view_data.await {
                         Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                         Ok(RepairView { repair, choices }) => {
-                            let editable = repair.status == RepairStatus::Open
-                                && session.current().is_some_and(|u| u.role == Role::Dealer && u.dealer_id == Some(repair.dealer_id));
+                            let own = session.current().is_some_and(|u| u.role == Role::Dealer && u.dealer_id == Some(repair.dealer_id));
+                            let editable = repair.status == RepairStatus::Open && own;
+                            let claimable = repair.status == RepairStatus::Completed && own;
                             view! {
                                 <Title text=repair.number.clone() />
                                 <Header repair=repair.clone() />
@@ -84,6 +88,7 @@ fn Repair(actions: Actions) -> impl IntoView {
                                 {editable.then(|| view! { <LaborForm action=actions.labor id=repair.id /> })}
                                 <PartLines repair=repair.clone() editable remove=actions.remove />
                                 {editable.then(|| view! { <PartForm action=actions.part id=repair.id choices=choices.clone() /> })}
+                                {claimable.then(|| view! { <ClaimForm action=actions.claim repair=repair.clone() /> })}
                                 <div class="actions">
                                     {editable.then(|| view! { <Finish action=actions.finish id=repair.id /> })}
                                     <button type="button" class="btn" on:click=move |_| print()>{t!(i18n, repair_print)}</button>
@@ -447,5 +452,62 @@ fn Finish(action: ServerAction<FinishRepair>, id: i64) -> impl IntoView {
                 {t!(i18n, repair_cancel)}
             </button>
         </ActionForm>
+    }
+}
+
+/// A completed repair's warranty claim: the causal part (one of the
+/// repair's parts) and the failure code; the lines come from the repair.
+#[component]
+fn ClaimForm(action: ServerAction<CreateClaim>, repair: RepairDto) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = leptos_router::hooks::use_navigate();
+    let result = Signal::derive(move || action.value().get());
+    Effect::new(move |_| {
+        if let Some(Ok(claim)) = action.value().get() {
+            navigate(&format!("/claims/{}", claim.id), Default::default());
+        }
+    });
+    let mut parts: Vec<(i64, String)> =
+        repair.parts.iter().map(|p| (p.part_id, format!("{} · {}", p.part_number, p.description))).collect();
+    parts.dedup_by_key(|(id, _)| *id);
+    let currency = repair.currency.clone();
+    let installed: Vec<crate::model::repair::RepairPartDto> =
+        repair.parts.iter().filter(|p| p.direction == PartDirection::Installed).cloned().collect();
+    view! {
+        <details class="panel no-print">
+            <summary>{t!(i18n, claim_file)}</summary>
+            <FormError result />
+            <ActionForm action attr:class="line-form">
+                <input type="hidden" name="repair_id" value=repair.id />
+                <div class="field">
+                    <label for="causal_part_id">{t!(i18n, claim_causal_part)}</label>
+                    <select id="causal_part_id" name="causal_part_id">
+                        {parts.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+                    </select>
+                    <FieldError result field="causal_part_id" />
+                </div>
+                <div class="field">
+                    <label for="failure_code">{t!(i18n, claim_failure_code)}</label>
+                    <input id="failure_code" name="failure_code" type="text" class="mono" required />
+                    <FieldError result field="failure_code" />
+                </div>
+                {installed.into_iter().map(|p| {
+                    let id = format!("amount-{}", p.id);
+                    let same = p.currency == currency;
+                    #[allow(clippy::cast_precision_loss)]
+                    let list = format!("{:.2}", (p.price_minor * p.quantity) as f64 / 100.0);
+                    view! {
+                        <div class="field narrow">
+                            <input type="hidden" name="part_line_id[]" value=p.id />
+                            <label for=id.clone()>{format!("{} ({} {}) · {currency}", p.part_number, list, p.currency)}</label>
+                            <input id=id.clone() name="amount[]" type="number" min="0" step="0.01" required=!same value=if same { list.clone() } else { String::new() } />
+                            <FieldError result field=id />
+                        </div>
+                    }
+                }).collect_view()}
+                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>{t!(i18n, claim_create)}</button>
+            </ActionForm>
+            <FieldError result field="lines" />
+        </details>
     }
 }

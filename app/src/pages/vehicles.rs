@@ -13,6 +13,7 @@ use crate::components::guard::RequireRole;
 use crate::components::status::category_label;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::vehicle::{CoverageDto, OdometerDto, VehicleDto, VehicleFilter, VehiclePartDto};
+use crate::pages::claims::ClaimsTable;
 use crate::pages::repair::DirectionChip;
 use crate::pages::repairs::RepairsTable;
 use crate::pages::trace::SerialLink;
@@ -129,6 +130,8 @@ pub fn VehicleDetails(vehicle: VehicleDto) -> impl IntoView {
         <OdometerChart readings=vehicle.odometer.clone() />
         <h2>{t!(i18n, nav_repairs)}</h2>
         <RepairsTable repairs=vehicle.repairs.clone() />
+        <h2>{t!(i18n, vehicle_claims)}</h2>
+        <ClaimsTable claims=vehicle.claims />
         <h2>{t!(i18n, vehicle_parts)}</h2>
         <VehicleParts parts=vehicle.parts />
     }

@@ -155,6 +155,8 @@ pub async fn find_by_vin(db: &DatabaseConnection, actor: &Actor, vin: &str) -> R
     let filter = RepairFilter { vehicle_id: Some(dto.id), limit: Some(500), ..Default::default() };
     dto.repairs = super::repairs::list(db, actor, &filter).await?.items;
     dto.parts = parts(db, &dto).await?;
+    let claims = crate::model::claim::ClaimFilter { vehicle_id: Some(dto.id), limit: Some(500), ..Default::default() };
+    dto.claims = super::claims::list(db, actor, &claims).await?.items;
     Ok(dto)
 }
 
@@ -406,6 +408,7 @@ async fn dtos(db: &DatabaseConnection, rows: Vec<vehicle::Model>, history: bool)
                 coverage: Vec::new(),
                 repairs: Vec::new(),
                 parts: Vec::new(),
+                claims: Vec::new(),
             }
         })
         .collect())

@@ -28,7 +28,7 @@ mod checks;
 mod read;
 mod review;
 
-pub use read::{get, list};
+pub use read::{get, list, queue_ages};
 pub use review::{mark_paid, request_info, review, take};
 
 /// The largest amount one line may request, in minor units.

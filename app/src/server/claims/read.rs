@@ -136,6 +136,9 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &ClaimFilter) 
     if let Some(dealer_id) = filter.dealer_id {
         query = query.filter(claim::Column::DealerId.eq(dealer_id));
     }
+    if let Some(vehicle_id) = filter.vehicle_id {
+        query = query.filter(claim::Column::VehicleId.eq(vehicle_id));
+    }
     if let Some(model_id) = filter.model_id {
         let mut of_model = Query::select();
         of_model
@@ -172,6 +175,33 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &ClaimFilter) 
     let rows: Vec<claim::Model> = rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
     let next_cursor = if more { rows.last().map(|r| pagination::encode_cursor(r.id)) } else { None };
     Ok(Page { items: dtos(db, rows).await?, next_cursor })
+}
+
+/// How long the review queue's claims have waited since submission:
+/// 0–2 days, 3–5 days, more than 5 days.
+///
+/// # Errors
+/// When the database is unavailable.
+pub async fn queue_ages(db: &DatabaseConnection, actor: &Actor) -> Result<[u64; 3], AppError> {
+    let submitted: Vec<Option<chrono::DateTime<chrono::Utc>>> = claim::Entity::find()
+        .select_only()
+        .column(claim::Column::SubmittedAt)
+        .filter(scope(actor))
+        .filter(claim::Column::Status.is_in([ClaimStatus::Submitted.as_str(), ClaimStatus::InReview.as_str()]))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let now = chrono::Utc::now();
+    let mut buckets = [0u64; 3];
+    for at in submitted.into_iter().flatten() {
+        let days = (now - at).num_days();
+        buckets[match days {
+            ..=2 => 0,
+            3..=5 => 1,
+            _ => 2,
+        }] += 1;
+    }
+    Ok(buckets)
 }
 
 /// The claim when the actor may see it.
@@ -297,6 +327,7 @@ pub(crate) async fn dtos(db: &DatabaseConnection, rows: Vec<claim::Model>) -> Re
                 version: c.version,
                 appealed: c.appealed,
                 info_answered: c.info_answered,
+                age_days: c.submitted_at.map(|at| (chrono::Utc::now() - at).num_days()),
                 submitted_at: c.submitted_at,
                 decided_at: c.decided_at,
                 paid_at: c.paid_at,
