@@ -110,7 +110,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if if_empty && users::count(&db).await.map_err(anyhow_of)? > 0 {
                 println!("database already has users; demo data not written");
             } else {
-                if let Err(err) = seed::seed_demo(&db).await {
+                if let Err(err) = seed::seed_demo(&db, &config.data_dir).await {
                     return Ok(report(&err));
                 }
                 println!("demo data written; every demo login uses the password {}", seed::DEMO_PASSWORD);

@@ -21,9 +21,20 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// CSV imports (a whole catalogue) may be larger.
 pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
 
-/// The body limit of a path: imports take more than everything else.
+/// Claim attachments: 10 MiB of file and room for the multipart envelope.
+pub const ATTACHMENT_LIMIT: usize = app::model::claim::MAX_ATTACHMENT + 64 * 1024;
+
+/// The body limit of a path: imports and attachments take more than everything else.
 fn limit_for(path: &str) -> usize {
-    if path.starts_with("/api/v1/") && path.ends_with("/import") { IMPORT_LIMIT } else { BODY_LIMIT }
+    if !path.starts_with("/api/v1/") {
+        BODY_LIMIT
+    } else if path.ends_with("/import") {
+        IMPORT_LIMIT
+    } else if path.ends_with("/attachments") {
+        ATTACHMENT_LIMIT
+    } else {
+        BODY_LIMIT
+    }
 }
 
 /// Builds the whole application router on `db`.

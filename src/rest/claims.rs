@@ -4,18 +4,20 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 
 use app::model::claim::{
-    ClaimDto, ClaimFilter, ClaimPatch, CommentInput, MarkPaidInput, NewClaim, NewClaimLine, RequestInfoInput,
-    ReviewInput, VersionInput,
+    ClaimDto, ClaimFilter, ClaimPatch, CommentInput, MarkPaidInput, NewClaim, NewClaimLine, NewPartReturn,
+    PartReturnPatch, RequestInfoInput, ReviewInput, VersionInput,
 };
 use app::model::user::Page;
 use app::server::{AppState, claims};
 
-use super::{ApiResult, Authed, JsonBody, NoBody, Params};
+use super::{ApiError, ApiResult, Authed, JsonBody, NoBody, Params};
+use crate::router::ATTACHMENT_LIMIT;
 
 type One = ApiResult<Json<ClaimDto>>;
 type Created = ApiResult<(StatusCode, Json<ClaimDto>)>;
@@ -35,6 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/claims/{id}/request-info", post(request_info))
         .route("/claims/{id}/mark-paid", post(mark_paid))
         .route("/claims/{id}/comments", post(comment))
+        .route("/claims/{id}/attachments", post(attach).layer(DefaultBodyLimit::max(ATTACHMENT_LIMIT)))
+        .route("/attachments/{id}", get(download))
+        .route("/claims/{id}/part-returns", post(request_return))
+        .route("/part-returns/{id}", axum::routing::patch(update_return))
 }
 
 /// Newest first, or `queue=true`: submitted and in review, oldest first.
@@ -199,4 +205,118 @@ pub async fn comment(
     JsonBody(body): JsonBody<CommentInput>,
 ) -> Created {
     Ok((StatusCode::CREATED, Json(claims::comment(&state.db, &actor, id, body).await?)))
+}
+
+#[derive(serde::Deserialize)]
+pub struct FileName {
+    name: Option<String>,
+}
+
+/// A photo (JPEG, PNG), a PDF or a text/CSV diagnostic up to 10 MiB: as `multipart/form-data`
+/// (field `file`), or as the raw body with `?name=`. The type is judged from the bytes.
+#[utoipa::path(post, path = "/api/v1/claims/{id}/attachments", tag = "claims", params(("id" = i64, Path), ("name" = Option<String>, Query)),
+    responses((status = 201, body = ClaimDto), (status = 413, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn attach(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    request: Request,
+) -> Created {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let too_large = |e: &dyn std::fmt::Display| {
+        if e.to_string().to_lowercase().contains("limit") {
+            app::model::AppError::PayloadTooLarge
+        } else {
+            app::model::AppError::bad_request(e.to_string())
+        }
+    };
+    let (name, bytes) = if multipart {
+        let mut form = Multipart::from_request(request, &state)
+            .await
+            .map_err(|e| ApiError(app::model::AppError::bad_request(e.body_text())))?;
+        let mut found = None;
+        while let Some(field) = form.next_field().await.map_err(|e| ApiError(too_large(&e)))? {
+            if field.name() == Some("file") {
+                let name = field.file_name().unwrap_or("attachment").to_string();
+                let bytes = field.bytes().await.map_err(|e| ApiError(too_large(&e)))?;
+                found = Some((name, bytes.to_vec()));
+                break;
+            }
+        }
+        found.ok_or_else(|| ApiError(app::model::AppError::field("file", "is required: a form field named file")))?
+    } else {
+        let Query(FileName { name }) = Query::<FileName>::try_from_uri(request.uri())
+            .map_err(|e| ApiError(app::model::AppError::bad_request(e.body_text())))?;
+        let bytes =
+            axum::body::to_bytes(request.into_body(), ATTACHMENT_LIMIT).await.map_err(|e| ApiError(too_large(&e)))?;
+        (name.unwrap_or_else(|| "attachment".into()), bytes.to_vec())
+    };
+    let claim = claims::attach(&state.db, &state.settings.data_dir, &actor, id, &name, bytes).await?;
+    Ok((StatusCode::CREATED, Json(claim)))
+}
+
+/// The file, as a download, for whoever may see its claim.
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "claims", params(("id" = i64, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 404, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn download(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let (file, bytes) = claims::open_attachment(&state.db, &state.settings.data_dir, &actor, id).await?;
+    let ascii: String = file
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' })
+        .collect();
+    let encoded: String = file
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&file.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// The OEM asks for the failed part back (the causal part unless `part_id` names another).
+#[utoipa::path(post, path = "/api/v1/claims/{id}/part-returns", tag = "claims", params(("id" = i64, Path)), request_body = NewPartReturn,
+    responses((status = 201, body = ClaimDto), (status = 403, body = app::model::error::ErrorBody), (status = 409, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn request_return(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<NewPartReturn>,
+) -> Created {
+    Ok((StatusCode::CREATED, Json(claims::request_part_return(&state.db, &actor, id, body).await?)))
+}
+
+/// `shipped` (dealer, with `tracking`), then `received` and `inspected` (OEM); answers the claim.
+#[utoipa::path(patch, path = "/api/v1/part-returns/{id}", tag = "claims", params(("id" = i64, Path)), request_body = PartReturnPatch,
+    responses((status = 200, body = ClaimDto), (status = 409, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn update_return(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<PartReturnPatch>,
+) -> One {
+    Ok(Json(claims::update_part_return(&state.db, &actor, id, body).await?))
 }

@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi};
         super::claims::list, super::claims::create, super::claims::find, super::claims::update, super::claims::add_line,
         super::claims::remove_line, super::claims::submit, super::claims::withdraw, super::claims::respond, super::claims::appeal,
         super::claims::take, super::claims::review, super::claims::request_info, super::claims::mark_paid, super::claims::comment,
+        super::claims::attach, super::claims::download, super::claims::request_return, super::claims::update_return,
     ),
     modifiers(&BearerAuth),
     tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "parts"), (name = "stock"), (name = "vehicles"), (name = "repairs"), (name = "claims"), (name = "system"))

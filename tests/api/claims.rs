@@ -335,3 +335,113 @@ async fn information_requests_answers_and_a_single_appeal() {
     let thread = json(app.post(&c.manager, &format!("/claims/{id}/comments"), &json!({"body": "Final."})).await).await;
     assert_eq!(thread["comments"].as_array().map(Vec::len), Some(4));
 }
+
+#[tokio::test]
+async fn attachments_are_typed_by_their_bytes_and_served_only_in_scope() {
+    let app = spawn_app().await;
+    let c = case(&app, "2024-03-01", "NOK").await;
+    let id = new_claim(&app, &c).await["id"].as_i64().expect("id");
+    let client = reqwest::Client::new();
+    let upload = |name: &str, bytes: Vec<u8>, token: String| {
+        let request =
+            client.post(app.url(&format!("/claims/{id}/attachments?name={name}"))).bearer_auth(token).body(bytes);
+        async move { request.send().await.expect("request") }
+    };
+    let png = [&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A][..], &[0u8; 64][..]].concat();
+    let added = upload("label.png", png.clone(), c.dealer.clone()).await;
+    assert_eq!(added.status(), StatusCode::CREATED);
+    let added = json(added).await;
+    assert_eq!(added["attachments"][0]["content_type"], "image/png");
+    let file = added["attachments"][0]["id"].as_i64().expect("file id");
+
+    let part = reqwest::multipart::Part::bytes(b"cell,volts\n1,3.91\n".to_vec()).file_name("cells.csv");
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let multipart = client
+        .post(app.url(&format!("/claims/{id}/attachments")))
+        .bearer_auth(&c.dealer)
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(multipart.status(), StatusCode::CREATED);
+    assert_eq!(json(multipart).await["attachments"][1]["content_type"], "text/csv");
+
+    let exe = upload("photo.jpg", b"MZ\x90\x00\x03\x00\x00\x00".to_vec(), c.dealer.clone()).await;
+    assert_eq!(exe.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(exe).await["error"]["fields"]["file"].as_str().unwrap_or_default().contains("JPEG, PNG"));
+    let huge = upload("big.txt", vec![b'a'; 10 * 1024 * 1024 + 1], c.dealer.clone()).await;
+    assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let download = app.get(&c.dealer, &format!("/attachments/{file}")).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.headers()["content-type"], "image/png");
+    assert!(
+        download.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("attachment; filename=\"label.png\"")
+    );
+    assert_eq!(download.bytes().await.expect("bytes").to_vec(), png);
+    let (_, other) = app.dealer_user("b@test.example", app.dealer_b).await;
+    assert_eq!(app.get(&other, &format!("/attachments/{file}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(upload("x.txt", b"hello".to_vec(), other).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&c.manager, &format!("/attachments/{file}")).await.status(),
+        StatusCode::NOT_FOUND,
+        "a draft's files stay with the dealer"
+    );
+}
+
+#[tokio::test]
+async fn the_oem_asks_for_the_failed_part_back_and_follows_it() {
+    let app = spawn_app().await;
+    let c = case(&app, "2024-03-01", "NOK").await;
+    let id = new_claim(&app, &c).await["id"].as_i64().expect("id");
+    assert_eq!(
+        app.post(&c.manager, &format!("/claims/{id}/part-returns"), &json!({})).await.status(),
+        StatusCode::NOT_FOUND,
+        "not on a draft"
+    );
+    assert_eq!(submit(&app, &c.dealer, id, "k").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.post(&c.dealer, &format!("/claims/{id}/part-returns"), &json!({})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let asked = app
+        .post(&c.manager, &format!("/claims/{id}/part-returns"), &json!({"note": "Ship the pack in its HV crate"}))
+        .await;
+    assert_eq!(asked.status(), StatusCode::CREATED);
+    let asked = json(asked).await;
+    assert_eq!(asked["part_returns"][0]["status"], "requested");
+    assert_eq!(asked["part_returns"][0]["serial"], "PK-OLD", "the unit the repair took out");
+    let path = format!("/part-returns/{}", asked["part_returns"][0]["id"]);
+
+    let untracked = app.patch(&c.dealer, &path, &json!({"status": "shipped"})).await;
+    assert!(json(untracked).await["error"]["fields"]["tracking"].is_string());
+    assert_eq!(
+        app.patch(&c.manager, &path, &json!({"status": "received"})).await.status(),
+        StatusCode::CONFLICT,
+        "not shipped yet"
+    );
+    let shipped = app.patch(&c.dealer, &path, &json!({"status": "shipped", "tracking": "DHL 1234567890"})).await;
+    assert_eq!(json(shipped).await["part_returns"][0]["tracking"], "DHL 1234567890");
+    assert_eq!(
+        app.patch(&c.dealer, &path, &json!({"status": "received"})).await.status(),
+        StatusCode::CONFLICT,
+        "the OEM receives"
+    );
+    let (_, other) = app.dealer_user("b@test.example", app.dealer_b).await;
+    assert_eq!(app.patch(&other, &path, &json!({"status": "received"})).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.patch(&c.manager, &path, &json!({"status": "received"})).await.status(), StatusCode::OK);
+    let inspected = json(
+        app.patch(
+            &c.manager,
+            &path,
+            &json!({"status": "inspected", "note": "Cell 7 burnt: warranty failure confirmed"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(inspected["part_returns"][0]["status"], "inspected");
+    assert_eq!(inspected["part_returns"][0]["note"], "Cell 7 burnt: warranty failure confirmed");
+}

@@ -619,6 +619,94 @@ pub fn outcome(lines: &[(i64, LineVerdict)]) -> Outcome {
     }
 }
 
+/// Where a failed part asked back by the OEM is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnStatus {
+    Requested,
+    Shipped,
+    Received,
+    Inspected,
+}
+
+impl ReturnStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnStatus::Requested => "requested",
+            ReturnStatus::Shipped => "shipped",
+            ReturnStatus::Received => "received",
+            ReturnStatus::Inspected => "inspected",
+        }
+    }
+
+    /// # Errors
+    /// A message naming the statuses.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        [ReturnStatus::Requested, ReturnStatus::Shipped, ReturnStatus::Received, ReturnStatus::Inspected]
+            .into_iter()
+            .find(|s| s.as_str() == raw.trim())
+            .ok_or_else(|| "must be shipped, received or inspected".into())
+    }
+}
+
+/// A part return moves one step at a time: the dealer ships (with a
+/// tracking reference), the OEM receives, then inspects.
+///
+/// # Errors
+/// A sentence naming the current status, or who may take the step.
+pub fn return_step(from: ReturnStatus, to: ReturnStatus, role: super::Role) -> Result<(), String> {
+    use super::Role;
+    use ReturnStatus as S;
+    match (from, to, role) {
+        (S::Requested, S::Shipped, Role::Dealer)
+        | (S::Shipped, S::Received, Role::ServiceManager)
+        | (S::Received, S::Inspected, Role::ServiceManager) => Ok(()),
+        (S::Requested, S::Shipped, _) => Err("is shipped by the dealer".into()),
+        (S::Shipped, S::Received, _) | (S::Received, S::Inspected, _) => Err(format!("is {} by the OEM", to.as_str())),
+        _ => Err(format!("is {}, so it cannot become {}", from.as_str(), to.as_str())),
+    }
+}
+
+/// The largest attachment: 10 MiB.
+pub const MAX_ATTACHMENT: usize = 10 * 1024 * 1024;
+
+/// The content type of an attachment, judged from its bytes (never from
+/// what the client says): JPEG, PNG, PDF, or UTF-8 text — CSV when the
+/// name ends in `.csv`.
+///
+/// # Errors
+/// A message naming the allowed types.
+pub fn sniff(bytes: &[u8], name: &str) -> Result<&'static str, String> {
+    const REFUSED: &str = "must be a photo (JPEG, PNG), a PDF or a text/CSV diagnostic file";
+    if bytes.is_empty() {
+        return Err("is empty".into());
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok("image/jpeg");
+    }
+    if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        return Ok("image/png");
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Ok("application/pdf");
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| REFUSED.to_string())?;
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(REFUSED.into());
+    }
+    Ok(if name.to_ascii_lowercase().ends_with(".csv") { "text/csv" } else { "text/plain" })
+}
+
+/// A file name safe to keep and to send back: no directories, no control
+/// characters, at most 200 characters.
+pub fn file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    let clean = clean.trim().to_string();
+    if clean.is_empty() { "attachment".into() } else { clean }
+}
+
 /// `CLM-2026-000123`.
 pub fn number(year: i32, seq: i64) -> String {
     format!("CLM-{year}-{seq:06}")
@@ -797,6 +885,33 @@ pub struct ReviewInput {
     pub lines: Vec<LineDecisionInput>,
     #[serde(default)]
     pub comment: Option<String>,
+}
+
+/// `POST /claims/{id}/part-returns`: the failed part (the causal part when
+/// left out), by serial when it has one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPartReturn {
+    #[serde(default)]
+    pub part_id: Option<i64>,
+    #[serde(default)]
+    pub serial: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `PATCH /part-returns/{id}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PartReturnPatch {
+    /// `shipped` (dealer, with `tracking`), `received` or `inspected` (OEM).
+    pub status: String,
+    #[serde(default)]
+    pub tracking: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// `POST /claims/{id}/take`.
@@ -1042,6 +1157,37 @@ mod tests {
         );
         assert!(err.field_message("lines[2].decision").is_some());
         assert!(err.field_message("comment").is_some());
+    }
+
+    #[test]
+    fn attachments_are_judged_by_their_bytes() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0], "x.jpg"), Ok("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....", "photo.png"), Ok("image/png"));
+        assert_eq!(sniff(b"%PDF-1.7 ...", "report.pdf"), Ok("application/pdf"));
+        assert_eq!(sniff(b"cell,volts\n1,3.9\n", "cells.CSV"), Ok("text/csv"));
+        assert_eq!(sniff("isolation 12 kΩ\n".as_bytes(), "log.txt"), Ok("text/plain"));
+        assert!(sniff(b"MZ\x90\x00\x03", "photo.jpg").is_err(), "an executable named .jpg");
+        assert!(sniff(b"<html>\x00</html>", "a.txt").is_err());
+        assert!(sniff(b"", "a.txt").is_err());
+        assert_eq!(file_name("C:\\Users\\me\\pack \"7\".jpg"), "pack 7.jpg");
+        assert_eq!(file_name("../../etc/passwd"), "passwd");
+        assert_eq!(file_name("  "), "attachment");
+    }
+
+    #[test]
+    fn part_returns_move_one_step_by_the_right_side() {
+        use crate::model::Role;
+        use ReturnStatus as S;
+        assert!(return_step(S::Requested, S::Shipped, Role::Dealer).is_ok());
+        assert!(return_step(S::Shipped, S::Received, Role::ServiceManager).is_ok());
+        assert!(return_step(S::Received, S::Inspected, Role::ServiceManager).is_ok());
+        assert_eq!(return_step(S::Requested, S::Shipped, Role::ServiceManager), Err("is shipped by the dealer".into()));
+        assert_eq!(return_step(S::Shipped, S::Received, Role::Dealer), Err("is received by the OEM".into()));
+        assert_eq!(
+            return_step(S::Requested, S::Inspected, Role::ServiceManager),
+            Err("is requested, so it cannot become inspected".into())
+        );
+        assert!(return_step(S::Inspected, S::Shipped, Role::Dealer).is_err());
     }
 
     #[test]

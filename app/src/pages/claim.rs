@@ -13,6 +13,7 @@ use crate::components::form::{ErrorAlert, FieldError, FormError, confirm};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
 use crate::components::time::Time;
+use crate::components::upload::FileUpload;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::Role;
 use crate::model::claim::{CheckResult, ClaimAction, ClaimDto, ClaimStatus, Decision, ReasonCode, next_actions};
@@ -25,6 +26,8 @@ struct Actions {
     review: ServerAction<ReviewClaim>,
     add_line: ServerAction<AddSubletLine>,
     remove_line: ServerAction<RemoveClaimLine>,
+    /// Bumped when a file is uploaded (outside server functions).
+    uploads: RwSignal<u32>,
 }
 
 #[component]
@@ -34,6 +37,7 @@ pub fn ClaimPage() -> impl IntoView {
         review: ServerAction::new(),
         add_line: ServerAction::new(),
         remove_line: ServerAction::new(),
+        uploads: RwSignal::new(0),
     };
     view! { <RequireRole><Claim actions /></RequireRole> }
 }
@@ -50,6 +54,7 @@ fn Claim(actions: Actions) -> impl IntoView {
             actions.review.version().get(),
             actions.add_line.version().get(),
             actions.remove_line.version().get(),
+            actions.uploads.get(),
         )
     };
     let claim = Resource::new(move || (id(), versions()), |(id, _)| get_claim(id));
@@ -92,6 +97,7 @@ fn Claim(actions: Actions) -> impl IntoView {
                                 <div class="actions">
                                     <button type="button" class="btn" on:click=move |_| print()>{t!(i18n, claim_print)}</button>
                                 </div>
+                                <Attachments claim=claim.clone() uploads=actions.uploads role />
                                 <Comments claim=claim.clone() act=actions.act role />
                                 <h2>{t!(i18n, trace_timeline)}</h2>
                                 <ol class="timeline">
@@ -399,6 +405,40 @@ fn CommentAction(act: ServerAction<Act>, id: i64, version: i32, action: &'static
                 <button type="submit" class="btn btn-primary">{label}</button>
             </ActionForm>
         </details>
+    }
+}
+
+/// Files on the claim: downloads for whoever may see it, uploads for its
+/// dealer and the OEM.
+#[component]
+fn Attachments(claim: ClaimDto, uploads: RwSignal<u32>, role: Role) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = claim.status != ClaimStatus::Withdrawn && role != Role::Admin;
+    view! {
+        <h2>{t!(i18n, claim_attachments)}</h2>
+        {if claim.attachments.is_empty() {
+            view! { <p class="muted">{t!(i18n, claim_no_attachments)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="plain">
+                    {claim.attachments.into_iter().map(|a| view! {
+                        <li>
+                            <a href=format!("/api/v1/attachments/{}", a.id) download=a.name.clone()>{a.name.clone()}</a>
+                            <span class="muted">{format!(" · {} · {} KiB", a.content_type, (a.size + 1023) / 1024)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {open.then(|| view! {
+            <div class="no-print">
+                <FileUpload
+                    endpoint=format!("/api/v1/claims/{}/attachments", claim.id)
+                    label=t_string!(i18n, claim_attach_file).to_string()
+                    done=Callback::new(move |()| uploads.update(|n| *n += 1))
+                />
+            </div>
+        })}
     }
 }
 

@@ -20,6 +20,7 @@ pub mod repairs;
 pub mod secrets;
 pub mod seed;
 pub mod seed_bench;
+pub mod seed_claims;
 pub mod seed_repairs;
 pub mod seed_stock;
 pub mod state;

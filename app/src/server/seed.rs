@@ -133,7 +133,7 @@ const DEALERS: [DemoDealer; 8] = [
 ///
 /// # Errors
 /// `Conflict` when demo data is already there.
-pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
+pub async fn seed_demo(db: &DatabaseConnection, data_dir: &std::path::Path) -> Result<(), AppError> {
     let admin = person(db, "admin@demo.example", "Ada Admin", "admin", None, None, "UTC").await?;
     let actor = Actor::command_line_admin(admin);
 
@@ -234,7 +234,8 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<(), AppError> {
         policies::create(db, &actor, input).await?;
     }
     super::seed_stock::seed_stock(db, &actor).await?;
-    super::seed_repairs::seed_repairs(db).await
+    super::seed_repairs::seed_repairs(db).await?;
+    super::seed_claims::seed_claims(db, data_dir).await
 }
 
 async fn person(

@@ -24,9 +24,14 @@ use crate::model::claim::{
 use crate::model::repair::{PartDirection, RepairStatus, labor_amount};
 use crate::model::{AppError, FieldErrors, Role};
 
+mod attachments;
 mod checks;
 mod read;
+mod returns;
 mod review;
+
+pub use attachments::{add as attach, open as open_attachment};
+pub use returns::{request as request_part_return, update as update_part_return};
 
 pub use read::{get, list, queue_ages};
 pub use review::{mark_paid, request_info, review, take};
