@@ -25,6 +25,7 @@ type Created = ApiResult<(StatusCode, Json<ClaimDto>)>;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/claims", get(list).post(create))
+        .route("/claims/export", get(export))
         .route("/claims/{id}", get(find).patch(update))
         .route("/claims/{id}/lines", post(add_line))
         .route("/claims/{id}/lines/{line_id}", delete(remove_line))
@@ -52,6 +53,18 @@ pub async fn list(
     Params(filter): Params<ClaimFilter>,
 ) -> ApiResult<Json<Page<ClaimDto>>> {
     Ok(Json(claims::list(&state.db, &actor, &filter).await?))
+}
+
+/// Every claim matching the list's filters (up to 100,000), as CSV.
+#[utoipa::path(get, path = "/api/v1/claims/export", tag = "claims", params(ClaimFilter),
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+pub async fn export(
+    State(state): State<AppState>,
+    Authed(actor): Authed,
+    Params(filter): Params<ClaimFilter>,
+) -> ApiResult<Response> {
+    let csv = claims::export_csv(&state.db, &actor, &filter).await?;
+    Ok(super::parts::csv_download(csv, "claims.csv").into_response())
 }
 
 /// A draft from a completed repair; without `lines`, the repair's installed parts and labour.

@@ -25,7 +25,7 @@ use utoipa::{Modify, OpenApi};
         super::repairs::list, super::repairs::open, super::repairs::find, super::repairs::update, super::repairs::add_labor,
         super::repairs::remove_labor, super::repairs::add_part, super::repairs::remove_part, super::repairs::complete,
         super::repairs::cancel,
-        super::claims::list, super::claims::create, super::claims::find, super::claims::update, super::claims::add_line,
+        super::claims::list, super::claims::export, super::claims::create, super::claims::find, super::claims::update, super::claims::add_line,
         super::claims::remove_line, super::claims::submit, super::claims::withdraw, super::claims::respond, super::claims::appeal,
         super::claims::take, super::claims::review, super::claims::request_info, super::claims::mark_paid, super::claims::comment,
         super::claims::attach, super::claims::download, super::claims::request_return, super::claims::update_return,

@@ -197,6 +197,15 @@ async fn a_claim_is_filed_checked_partially_approved_and_paid() {
     assert_eq!(queue["items"], json!([]));
     let listed = json(app.get(&c.manager, "/claims?status=paid").await).await;
     assert_eq!(listed["items"][0]["id"], id);
+    let export = app.get(&c.manager, "/claims/export?status=paid").await;
+    assert_eq!(export.status(), StatusCode::OK);
+    assert!(export.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+    let csv = export.text().await.expect("csv");
+    let mut rows = csv.lines();
+    assert!(rows.next().unwrap_or_default().starts_with("number,status,dealer,vin"));
+    let row = rows.next().unwrap_or_default();
+    assert!(row.contains(",paid,NO001,") && row.contains(",2150000,2100000,"), "{row}");
+    assert_eq!(app.get(&c.manager, "/claims/export?status=nope").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

@@ -219,3 +219,36 @@ pub async fn review_claim(
         .await,
     )
 }
+
+/// The OEM asks for the failed part back (the causal part), with a note.
+#[server(prefix = "/rpc", endpoint = "claims/request_return")]
+pub async fn request_part_return(id: i64, note: Option<String>) -> Result<ClaimDto, AppError> {
+    use super::ctx;
+    use crate::model::claim::NewPartReturn;
+    ctx::respond(
+        async {
+            let input = NewPartReturn { note, ..Default::default() };
+            crate::server::claims::request_part_return(&ctx::state()?.db, &ctx::actor()?, id, input).await
+        }
+        .await,
+    )
+}
+
+/// One step of a part return: `shipped` (tracking), `received`, `inspected` (note).
+#[server(prefix = "/rpc", endpoint = "claims/update_return")]
+pub async fn update_part_return(
+    return_id: i64,
+    status: String,
+    tracking: Option<String>,
+    note: Option<String>,
+) -> Result<ClaimDto, AppError> {
+    use super::ctx;
+    use crate::model::claim::PartReturnPatch;
+    ctx::respond(
+        async {
+            let patch = PartReturnPatch { status, tracking, note };
+            crate::server::claims::update_part_return(&ctx::state()?.db, &ctx::actor()?, return_id, patch).await
+        }
+        .await,
+    )
+}

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::claims::{AddSubletLine, ClaimAction as Act, RemoveClaimLine, ReviewClaim, get_claim};
+use crate::api::claims::{
+    AddSubletLine, ClaimAction as Act, RemoveClaimLine, RequestPartReturn, ReviewClaim, UpdatePartReturn, get_claim,
+};
 use crate::components::form::{ErrorAlert, FieldError, FormError, confirm};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
@@ -28,6 +30,8 @@ struct Actions {
     remove_line: ServerAction<RemoveClaimLine>,
     /// Bumped when a file is uploaded (outside server functions).
     uploads: RwSignal<u32>,
+    ask_return: ServerAction<RequestPartReturn>,
+    step_return: ServerAction<UpdatePartReturn>,
 }
 
 #[component]
@@ -38,6 +42,8 @@ pub fn ClaimPage() -> impl IntoView {
         add_line: ServerAction::new(),
         remove_line: ServerAction::new(),
         uploads: RwSignal::new(0),
+        ask_return: ServerAction::new(),
+        step_return: ServerAction::new(),
     };
     view! { <RequireRole><Claim actions /></RequireRole> }
 }
@@ -55,6 +61,8 @@ fn Claim(actions: Actions) -> impl IntoView {
             actions.add_line.version().get(),
             actions.remove_line.version().get(),
             actions.uploads.get(),
+            actions.ask_return.version().get(),
+            actions.step_return.version().get(),
         )
     };
     let claim = Resource::new(move || (id(), versions()), |(id, _)| get_claim(id));
@@ -98,6 +106,7 @@ fn Claim(actions: Actions) -> impl IntoView {
                                     <button type="button" class="btn" on:click=move |_| print()>{t!(i18n, claim_print)}</button>
                                 </div>
                                 <Attachments claim=claim.clone() uploads=actions.uploads role />
+                                <PartReturns claim=claim.clone() ask=actions.ask_return step=actions.step_return role />
                                 <Comments claim=claim.clone() act=actions.act role />
                                 <h2>{t!(i18n, trace_timeline)}</h2>
                                 <ol class="timeline">
@@ -406,6 +415,80 @@ fn CommentAction(act: ServerAction<Act>, id: i64, version: i32, action: &'static
             </ActionForm>
         </details>
     }
+}
+
+/// The failed parts the OEM asked back, and the next step for whoever takes it.
+#[component]
+fn PartReturns(
+    claim: ClaimDto,
+    ask: ServerAction<RequestPartReturn>,
+    step: ServerAction<UpdatePartReturn>,
+    role: Role,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let asked = Signal::derive(move || ask.value().get());
+    let stepped = Signal::derive(move || step.value().get());
+    let may_ask = role == Role::ServiceManager && !matches!(claim.status, ClaimStatus::Draft | ClaimStatus::Withdrawn);
+    if claim.part_returns.is_empty() && !may_ask {
+        return ().into_any();
+    }
+    view! {
+        <h2>{t!(i18n, claim_part_returns)}</h2>
+        <FormError result=stepped />
+        <FieldError result=stepped field="tracking" />
+        <ul class="plain">
+            {claim.part_returns.into_iter().map(|r| {
+                let next = match (r.status.as_str(), role) {
+                    ("requested", Role::Dealer) => Some(("shipped", t_string!(i18n, claim_return_shipped).to_string())),
+                    ("shipped", Role::ServiceManager) => Some(("received", t_string!(i18n, claim_return_received).to_string())),
+                    ("received", Role::ServiceManager) => Some(("inspected", t_string!(i18n, claim_return_inspected).to_string())),
+                    _ => None,
+                };
+                view! {
+                    <li>
+                        <span class="chip chip-info">{r.status.clone()}</span>
+                        {format!(" {}", r.serial.clone().unwrap_or_default())}
+                        {r.tracking.clone().map(|t| format!(" · {t}"))}
+                        {r.note.clone().map(|n| view! { <span class="muted">{format!(" · {n}")}</span> })}
+                        {next.map(|(status, label)| view! {
+                            <ActionForm action=step attr:class="line-form no-print">
+                                <input type="hidden" name="return_id" value=r.id />
+                                <input type="hidden" name="status" value=status />
+                                {(status == "shipped").then(|| view! {
+                                    <div class="field">
+                                        <label for=format!("tracking-{}", r.id)>{t!(i18n, claim_tracking)}</label>
+                                        <input id=format!("tracking-{}", r.id) name="tracking" type="text" required />
+                                    </div>
+                                })}
+                                {(status == "inspected").then(|| view! {
+                                    <div class="field">
+                                        <label for=format!("finding-{}", r.id)>{t!(i18n, claim_finding)}</label>
+                                        <input id=format!("finding-{}", r.id) name="note" type="text" />
+                                    </div>
+                                })}
+                                <button type="submit" class="btn">{label}</button>
+                            </ActionForm>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {may_ask.then(|| view! {
+            <details class="panel no-print">
+                <summary>{t!(i18n, claim_ask_return)}</summary>
+                <FormError result=asked />
+                <ActionForm action=ask>
+                    <input type="hidden" name="id" value=claim.id />
+                    <div class="field">
+                        <label for="return-note">{t!(i18n, claim_comment)}</label>
+                        <input id="return-note" name="note" type="text" />
+                    </div>
+                    <button type="submit" class="btn btn-primary">{t!(i18n, claim_ask_return)}</button>
+                </ActionForm>
+            </details>
+        })}
+    }
+    .into_any()
 }
 
 /// Files on the claim: downloads for whoever may see it, uploads for its

@@ -91,6 +91,18 @@ fn Claims() -> impl IntoView {
                 </div>
                 <button type="submit" class="btn">{t!(i18n, users_filter)}</button>
                 <a class="btn btn-quiet" href="/claims">{t!(i18n, users_clear)}</a>
+                <a class="btn btn-quiet" download="claims.csv" href=move || {
+                    let f = filter();
+                    let text = |v: Option<String>| url_encode(&v.unwrap_or_default());
+                    format!(
+                        "/api/v1/claims/export?status={}&from={}&to={}{}{}",
+                        text(f.status),
+                        text(f.from),
+                        text(f.to),
+                        f.min_amount.map(|v| format!("&min_amount={v}")).unwrap_or_default(),
+                        f.max_amount.map(|v| format!("&max_amount={v}")).unwrap_or_default()
+                    )
+                }>{t!(i18n, claim_export)}</a>
             </Form>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {

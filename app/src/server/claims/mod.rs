@@ -33,7 +33,7 @@ mod review;
 pub use attachments::{add as attach, open as open_attachment};
 pub use returns::{request as request_part_return, update as update_part_return};
 
-pub use read::{get, list, queue_ages};
+pub use read::{export_csv, get, list, queue_ages};
 pub use review::{mark_paid, request_info, review, take};
 
 /// The largest amount one line may request, in minor units.
