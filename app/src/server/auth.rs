@@ -50,6 +50,12 @@ impl Actor {
         Self { user_id, role: Role::Admin, dealer_id: None, oem_id: None, credential: Credential::CommandLine }
     }
 
+    /// The command line acting as an existing user (the demo seed writes
+    /// each dealer's data as that dealer's own user).
+    pub(crate) fn command_line_as(user: &user::Model) -> Option<Self> {
+        Self::from_user(user, Credential::CommandLine)
+    }
+
     /// # Errors
     /// `Forbidden` unless the actor has `role`.
     pub fn require(&self, role: Role) -> Result<(), AppError> {

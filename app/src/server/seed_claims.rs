@@ -7,7 +7,7 @@
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::auth::{Actor, Credential};
+use super::auth::Actor;
 use super::claims;
 use super::entities::{dealer, repair_order, user};
 use crate::model::claim::{
@@ -34,16 +34,6 @@ fn eur_rate(currency: &str) -> f64 {
 
 const FAILURE_CODES: [&str; 6] = ["HV-ISO-01", "P0AA6", "OBC-NOCHG", "DU-NOISE", "BRK-SQL", "P1A10"];
 
-fn person(row: &user::Model) -> Actor {
-    Actor {
-        user_id: row.id,
-        role: row.role.parse().unwrap_or(Role::Dealer),
-        dealer_id: row.dealer_id,
-        oem_id: row.oem_id,
-        credential: Credential::CommandLine,
-    }
-}
-
 /// # Errors
 /// When a service refuses something the demo expects to work.
 pub async fn seed_claims(db: &DatabaseConnection, data_dir: &std::path::Path) -> Result<(), AppError> {
@@ -59,7 +49,7 @@ pub async fn seed_claims(db: &DatabaseConnection, data_dir: &std::path::Path) ->
         else {
             continue;
         };
-        let dealer_actor = person(&login);
+        let Some(dealer_actor) = Actor::command_line_as(&login) else { continue };
         let repairs = repair_order::Entity::find()
             .filter(repair_order::Column::DealerId.eq(d.id))
             .filter(repair_order::Column::Status.eq(RepairStatus::Completed.as_str()))
@@ -146,7 +136,11 @@ pub async fn seed_claims(db: &DatabaseConnection, data_dir: &std::path::Path) ->
                 let twin = claims::create(db, &dealer_actor, again).await?;
                 claims::submit(db, &dealer_actor, twin.id, Some(format!("demo-{}", twin.id))).await?;
             }
-            let Some(manager) = managers.iter().find(|m| m.oem_id == Some(claim.oem_id)).map(person) else { continue };
+            let Some(manager) =
+                managers.iter().find(|m| m.oem_id == Some(claim.oem_id)).and_then(Actor::command_line_as)
+            else {
+                continue;
+            };
             review_demo(db, &dealer_actor, &manager, claim, n).await?;
         }
     }

@@ -7,7 +7,7 @@
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::auth::{Actor, Credential};
+use super::auth::Actor;
 use super::entities::{authorization, dealer, oem, part, part_unit, stock_level, user, vehicle_model};
 use super::{repairs, vehicles};
 use crate::model::repair::{NewLabor, NewRepair, NewRepairPart};
@@ -70,13 +70,7 @@ pub async fn seed_repairs(db: &DatabaseConnection) -> Result<(), AppError> {
         else {
             continue;
         };
-        let actor = Actor {
-            user_id: person.id,
-            role: Role::Dealer,
-            dealer_id: Some(d.id),
-            oem_id: None,
-            credential: Credential::CommandLine,
-        };
+        let Some(actor) = Actor::command_line_as(&person) else { continue };
         let mut oem_ids: Vec<i64> = grants.iter().filter(|g| g.dealer_id == d.id).map(|g| g.oem_id).collect();
         oem_ids.sort_unstable();
         oem_ids.dedup();
