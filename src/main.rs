@@ -61,6 +61,12 @@ enum Command {
         /// Stock movements over the catalogue (with levels and ledger entries).
         #[arg(long, default_value_t = 0)]
         movements: u64,
+        /// Warranty claims over the demo's completed repairs (with lines and ledger entries).
+        #[arg(long, default_value_t = 0)]
+        claims: u64,
+        /// Of those, drafts on the Oslo dealer's recent repairs, for the submission benchmark.
+        #[arg(long, default_value_t = 0)]
+        drafts: u64,
     },
 }
 
@@ -138,14 +144,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::SeedBench { users, movements } => {
+        Command::SeedBench { users, movements, claims, drafts } => {
             if let Err(err) = seed::seed_bench(&db, users).await {
                 return Ok(report(&err));
             }
             if let Err(err) = app::server::seed_bench::seed_movements(&db, movements).await {
                 return Ok(report(&err));
             }
-            println!("bench data written: {users} users, {movements} stock movements");
+            if let Err(err) = app::server::seed_bench::seed_claims(&db, claims, drafts).await {
+                return Ok(report(&err));
+            }
+            println!("bench data written: {users} users, {movements} stock movements, {claims} claims");
         }
         Command::Backup { file } => match backup::backup_to(&db, &file).await {
             Ok(()) => println!("backup written to {file}"),

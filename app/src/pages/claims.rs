@@ -8,7 +8,8 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::claims::list_claims;
-use crate::components::form::{ErrorAlert, NextPage, url_encode};
+use crate::api::network::{list_dealers, oems_with_models};
+use crate::components::form::{ErrorAlert, IdFilter, NextPage, url_encode};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
 use crate::i18n::{t, t_string, use_i18n};
@@ -36,21 +37,33 @@ fn Claims() -> impl IntoView {
             min_amount: text("min_amount").and_then(|v| v.parse().ok()),
             max_amount: text("max_amount").and_then(|v| v.parse().ok()),
             queue: text("queue").map(|v| v == "true"),
+            dealer_id: text("dealer_id").and_then(|v| v.parse().ok()),
+            model_id: text("model_id").and_then(|v| v.parse().ok()),
             cursor: text("cursor"),
             ..Default::default()
         }
     };
     let claims = Resource::new(filter, list_claims);
+    let dealers = Resource::new(|| (), |()| list_dealers());
+    let models = Resource::new(|| (), |()| oems_with_models());
+    // The filters as a query string, for the next page and the CSV export.
+    let query_of = move |f: &ClaimFilter| {
+        let text = |v: &Option<String>| url_encode(v.as_deref().unwrap_or_default());
+        let id = |name: &str, v: Option<i64>| v.map(|v| format!("&{name}={v}")).unwrap_or_default();
+        format!(
+            "status={}&from={}&to={}{}{}{}{}",
+            text(&f.status),
+            text(&f.from),
+            text(&f.to),
+            id("min_amount", f.min_amount),
+            id("max_amount", f.max_amount),
+            id("dealer_id", f.dealer_id),
+            id("model_id", f.model_id)
+        )
+    };
     let next_href = move |cursor: String| {
         let f = filter();
-        let text = |v: Option<String>| url_encode(&v.unwrap_or_default());
-        format!(
-            "/claims?status={}&from={}&to={}&queue={}&cursor={cursor}",
-            text(f.status),
-            text(f.from),
-            text(f.to),
-            f.queue.unwrap_or(false)
-        )
+        format!("/claims?{}&queue={}&cursor={cursor}", query_of(&f), f.queue.unwrap_or(false))
     };
     let reviewer = move || session.current().is_some_and(|u| u.role == Role::ServiceManager);
     view! {
@@ -89,20 +102,31 @@ fn Claims() -> impl IntoView {
                     <label for="max_amount">{t!(i18n, claim_max_amount)}</label>
                     <input id="max_amount" name="max_amount" type="number" min="0" prop:value=move || filter().max_amount.map(|v| v.to_string()).unwrap_or_default() />
                 </div>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let dealers = dealers.await.unwrap_or_default();
+                        let models: Vec<(i64, String)> = models
+                            .await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .flat_map(|(oem, models)| models.into_iter().map(move |m| (m.id, format!("{} {}", oem.code, m.name))))
+                            .collect();
+                        view! {
+                            {(dealers.len() > 1).then(|| view! {
+                                <IdFilter id="dealer_id" label=t!(i18n, user_dealer).into_any() any=t!(i18n, users_any).into_any()
+                                    choices=dealers.into_iter().map(|d| (d.id, format!("{} · {}", d.code, d.name))).collect()
+                                    selected=Signal::derive(move || filter().dealer_id) />
+                            })}
+                            <IdFilter id="model_id" label=t!(i18n, vehicle_model).into_any() any=t!(i18n, users_any).into_any()
+                                choices=models selected=Signal::derive(move || filter().model_id) />
+                        }
+                    })}
+                </Suspense>
                 <button type="submit" class="btn">{t!(i18n, users_filter)}</button>
                 <a class="btn btn-quiet" href="/claims">{t!(i18n, users_clear)}</a>
-                <a class="btn btn-quiet" download="claims.csv" href=move || {
-                    let f = filter();
-                    let text = |v: Option<String>| url_encode(&v.unwrap_or_default());
-                    format!(
-                        "/api/v1/claims/export?status={}&from={}&to={}{}{}",
-                        text(f.status),
-                        text(f.from),
-                        text(f.to),
-                        f.min_amount.map(|v| format!("&min_amount={v}")).unwrap_or_default(),
-                        f.max_amount.map(|v| format!("&max_amount={v}")).unwrap_or_default()
-                    )
-                }>{t!(i18n, claim_export)}</a>
+                <a class="btn btn-quiet" download="claims.csv" href=move || format!("/api/v1/claims/export?{}", query_of(&filter()))>
+                    {t!(i18n, claim_export)}
+                </a>
             </Form>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {

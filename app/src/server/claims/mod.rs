@@ -7,8 +7,8 @@
 use chrono::{Datelike, Utc};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -518,8 +518,19 @@ async fn dealer_step(
         Some(input) => Some(comment_text(&input.comment)?),
         None => None,
     };
+    let attachment_ids = input.as_ref().and_then(|i| i.attachment_ids.clone()).unwrap_or_default();
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
     let claim = own_claim(&*tx, actor, id).await?;
+    if !attachment_ids.is_empty() {
+        let known = super::entities::attachment::Entity::find()
+            .filter(super::entities::attachment::Column::ClaimId.eq(claim.id))
+            .filter(super::entities::attachment::Column::Id.is_in(attachment_ids.clone()))
+            .count(&*tx)
+            .await?;
+        if known != attachment_ids.len() as u64 {
+            return Err(AppError::field("attachment_ids", "must be files uploaded to this claim"));
+        }
+    }
     let to = step(&claim, action)?;
     let mut active: claim::ActiveModel = claim.clone().into();
     active.status = Set(to.as_str().to_string());
@@ -542,8 +553,9 @@ async fn dealer_step(
         ClaimAction::Appeal => "claim.appealed",
         _ => "claim.withdrawn",
     };
-    tx.record(changed_entry(&claim, verb, json!({"from": claim.status, "to": to.as_str(), "comment_id": comment_id})))
-        .await?;
+    let data =
+        json!({"from": claim.status, "to": to.as_str(), "comment_id": comment_id, "attachment_ids": attachment_ids});
+    tx.record(changed_entry(&claim, verb, data)).await?;
     tx.commit().await?;
     get(db, actor, id).await
 }
