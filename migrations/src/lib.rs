@@ -9,6 +9,7 @@ mod m20261125_000003_stock;
 mod m20261125_000004_vehicles;
 mod m20261125_000005_repairs;
 mod m20261125_000006_claims;
+mod m20261125_000007_claim_indexes;
 
 pub use m20261124_000001_foundation::GENESIS_HASH;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_vehicles::Migration),
             Box::new(m20261125_000005_repairs::Migration),
             Box::new(m20261125_000006_claims::Migration),
+            Box::new(m20261125_000007_claim_indexes::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! The six checks of a submission, gathered from the database and judged by
 //! the rules in `model::claim`.
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::model::AppError;
@@ -113,28 +114,34 @@ async fn facts(db: &impl ConnectionTrait, p: &part::Model) -> Result<PartFacts, 
 }
 
 /// Another live claim on the same vehicle and causal part whose repair is
-/// within 30 days of this one's.
+/// within 30 days of this one's — one query, however many claims the
+/// vehicle has.
 async fn duplicate(
     db: &impl ConnectionTrait,
     claim: &claim::Model,
     day: NaiveDate,
 ) -> Result<Option<(String, NaiveDate)>, AppError> {
-    let others = claim::Entity::find()
+    let window = Duration::days(rules::DUPLICATE_DAYS);
+    let mut near = Query::select();
+    near.column(repair_order::Column::Id)
+        .from(repair_order::Entity)
+        .and_where(Expr::col(repair_order::Column::VehicleId).eq(claim.vehicle_id))
+        .and_where(Expr::col(repair_order::Column::OpenedOn).gte(day - window))
+        .and_where(Expr::col(repair_order::Column::OpenedOn).lte(day + window));
+    let Some(other) = claim::Entity::find()
         .filter(claim::Column::VehicleId.eq(claim.vehicle_id))
         .filter(claim::Column::CausalPartId.eq(claim.causal_part_id))
         .filter(claim::Column::Id.ne(claim.id))
         .filter(claim::Column::Status.ne(ClaimStatus::Withdrawn.as_str()))
+        .filter(claim::Column::RepairId.in_subquery(near))
         .order_by_asc(claim::Column::Id)
-        .all(db)
-        .await?;
-    for other in others {
-        if let Some(repair) = repair_order::Entity::find_by_id(other.repair_id).one(db).await?
-            && (repair.opened_on - day).num_days().abs() <= rules::DUPLICATE_DAYS
-        {
-            return Ok(Some((other.number, repair.opened_on)));
-        }
-    }
-    Ok(None)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let repair = repair_order::Entity::find_by_id(other.repair_id).one(db).await?;
+    Ok(repair.map(|r| (other.number, r.opened_on)))
 }
 
 /// The highest earlier reading of the vehicle above this repair's, if any.
