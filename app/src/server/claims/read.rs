@@ -117,7 +117,7 @@ pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Clai
 }
 
 /// The claims in scope that match the filter (no order, no page).
-fn filtered(actor: &Actor, filter: &ClaimFilter) -> Result<sea_orm::Select<claim::Entity>, AppError> {
+pub(super) fn filtered(actor: &Actor, filter: &ClaimFilter) -> Result<sea_orm::Select<claim::Entity>, AppError> {
     let mut query = claim::Entity::find().filter(scope(actor));
     if filter.queue == Some(true) {
         query = query
@@ -160,63 +160,6 @@ fn filtered(actor: &Actor, filter: &ClaimFilter) -> Result<sea_orm::Select<claim
         query = query.filter(claim::Column::RequestedMinor.lte(max));
     }
     Ok(query)
-}
-
-/// Every matching claim (up to 100,000) as CSV, newest first.
-///
-/// # Errors
-/// `Validation` for a bad filter.
-pub async fn export_csv(db: &DatabaseConnection, actor: &Actor, filter: &ClaimFilter) -> Result<String, AppError> {
-    let rows = filtered(actor, filter)?.order_by_desc(claim::Column::Id).limit(100_000).all(db).await?;
-    let claims = dtos(db, rows).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let csv_error = |e: csv::Error| AppError::from(anyhow::anyhow!(e));
-    out.write_record([
-        "number",
-        "status",
-        "dealer",
-        "vin",
-        "model",
-        "repair",
-        "repair_date",
-        "causal_part",
-        "failure_code",
-        "currency",
-        "requested_minor",
-        "approved_minor",
-        "warnings",
-        "submitted_at",
-        "decided_at",
-        "paid_at",
-        "payment_reference",
-    ])
-    .map_err(csv_error)?;
-    let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
-    for c in claims {
-        let warnings: Vec<&str> = c.warnings.iter().map(|w| w.as_str()).collect();
-        out.write_record([
-            c.number,
-            c.status.as_str().to_string(),
-            c.dealer_code,
-            c.vin,
-            c.model_name,
-            c.repair_number,
-            c.repair_date.to_string(),
-            c.causal_part_number,
-            c.failure_code,
-            c.currency,
-            c.requested_total.amount_minor.to_string(),
-            c.approved_total.map(|a| a.amount_minor.to_string()).unwrap_or_default(),
-            warnings.join(" "),
-            time(c.submitted_at),
-            time(c.decided_at),
-            time(c.paid_at),
-            c.payment_reference.unwrap_or_default(),
-        ])
-        .map_err(csv_error)?;
-    }
-    let bytes = out.into_inner().map_err(|e| AppError::from(anyhow::anyhow!(e.to_string())))?;
-    String::from_utf8(bytes).map_err(|e| AppError::from(anyhow::anyhow!(e)))
 }
 
 /// Claims in scope: newest first, or the review queue (submitted and in
