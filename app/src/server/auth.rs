@@ -236,7 +236,11 @@ async fn record_failure(
 /// When the database is unavailable.
 pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Option<Actor>, AppError> {
     let now = Utc::now();
-    let Some(row) = session::Entity::find().filter(session::Column::TokenHash.eq(token_hash(token))).one(db).await?
+    let Some((row, user)) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(token_hash(token)))
+        .find_also_related(user::Entity)
+        .one(db)
+        .await?
     else {
         return Ok(None);
     };
@@ -244,7 +248,7 @@ pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Opt
         session::Entity::delete_by_id(row.id).exec(db).await?;
         return Ok(None);
     }
-    let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await?.filter(|u| u.active) else {
+    let Some(user) = user.filter(|u| u.active) else {
         return Ok(None);
     };
     if row.last_seen_at + TOUCH_EVERY <= now {
@@ -264,15 +268,18 @@ pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Opt
 /// When the database is unavailable.
 pub async fn resolve_api_token(db: &DatabaseConnection, token: &str) -> Result<Option<Actor>, AppError> {
     let now = Utc::now();
-    let Some(row) =
-        api_token::Entity::find().filter(api_token::Column::TokenHash.eq(token_hash(token))).one(db).await?
+    let Some((row, user)) = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(token_hash(token)))
+        .find_also_related(user::Entity)
+        .one(db)
+        .await?
     else {
         return Ok(None);
     };
     if row.revoked_at.is_some() || row.expires_at <= now {
         return Ok(None);
     }
-    let Some(user) = user::Entity::find_by_id(row.user_id).one(db).await?.filter(|u| u.active) else {
+    let Some(user) = user.filter(|u| u.active) else {
         return Ok(None);
     };
     if row.last_used_at.is_none_or(|at| at + TOUCH_EVERY <= now) {

@@ -20,6 +20,21 @@ pub enum CheckKind {
 }
 
 impl CheckKind {
+    /// In the order they run and are shown.
+    pub const ALL: [CheckKind; 6] = [
+        CheckKind::Authorization,
+        CheckKind::CoverageTime,
+        CheckKind::CoverageMileage,
+        CheckKind::PartEligibility,
+        CheckKind::Duplicate,
+        CheckKind::Odometer,
+    ];
+
+    /// The check stored as `name`, if it is one.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             CheckKind::Authorization => "authorization",
@@ -44,6 +59,25 @@ pub enum CheckResult {
     Pass,
     Warn,
     Fail,
+}
+
+impl CheckResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckResult::Pass => "pass",
+            CheckResult::Warn => "warn",
+            CheckResult::Fail => "fail",
+        }
+    }
+
+    /// A stored result; anything unknown reads as a failure.
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "pass" => CheckResult::Pass,
+            "warn" => CheckResult::Warn,
+            _ => CheckResult::Fail,
+        }
+    }
 }
 
 /// One check's result and why.

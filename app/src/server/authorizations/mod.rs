@@ -5,6 +5,8 @@ mod view;
 
 use view::{build_terms, one, to_dtos};
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
@@ -198,7 +200,7 @@ pub async fn change_status(
     }
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
     let row = authorization::Entity::find_by_id(id).one(&*tx).await?.ok_or(AppError::NotFound)?;
-    let terms = terms_of(&*tx, &row).await?;
+    let terms = terms_for(&*tx, std::slice::from_ref(&row)).await?.pop().ok_or(AppError::NotFound)?;
     let state = terms.status_on(request.effective_date);
     let refused = match (kind, state) {
         (_, AuthorizationStatus::Revoked) => Some("it is revoked"),
@@ -247,17 +249,25 @@ pub async fn change_status(
 /// # Errors
 /// When the database is unavailable.
 pub async fn is_authorized(db: &impl ConnectionTrait, question: &Question) -> Result<bool, AppError> {
+    Ok(covering(db, question).await?.is_some())
+}
+
+/// The dealer's first authorization (by id) that covers the question.
+///
+/// # Errors
+/// When the database is unavailable.
+pub(crate) async fn covering(
+    db: &impl ConnectionTrait,
+    question: &Question,
+) -> Result<Option<authorization::Model>, AppError> {
     let rows = authorization::Entity::find()
         .filter(authorization::Column::DealerId.eq(question.dealer_id))
         .filter(authorization::Column::OemId.eq(question.oem_id))
+        .order_by_asc(authorization::Column::Id)
         .all(db)
         .await?;
-    for row in rows {
-        if terms_of(db, &row).await?.covers(question) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    let terms = terms_for(db, &rows).await?;
+    Ok(rows.into_iter().zip(terms).find(|(_, terms)| terms.covers(question)).map(|(row, _)| row))
 }
 
 /// Is the dealer part of the OEM's network on `day`: does it hold an
@@ -276,12 +286,7 @@ pub async fn in_network(
         .filter(authorization::Column::OemId.eq(oem_id))
         .all(db)
         .await?;
-    for row in rows {
-        if terms_of(db, &row).await?.status_on(day) == AuthorizationStatus::Active {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    Ok(terms_for(db, &rows).await?.iter().any(|terms| terms.status_on(day) == AuthorizationStatus::Active))
 }
 
 /// Expiring and suspended authorizations and unauthorized dealers, for the
@@ -320,15 +325,33 @@ fn scoped(actor: &Actor) -> sea_orm::Select<authorization::Entity> {
     }
 }
 
-pub(crate) async fn terms_of(db: &impl ConnectionTrait, row: &authorization::Model) -> Result<Terms, AppError> {
-    let models = authorization_model::Entity::find()
-        .filter(authorization_model::Column::AuthorizationId.eq(row.id))
+/// The terms of each row, in order, with one `IN` query per related table.
+pub(crate) async fn terms_for(db: &impl ConnectionTrait, rows: &[authorization::Model]) -> Result<Vec<Terms>, AppError> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut models: HashMap<i64, Vec<i64>> = HashMap::new();
+    for m in authorization_model::Entity::find()
+        .filter(authorization_model::Column::AuthorizationId.is_in(ids.clone()))
         .all(db)
-        .await?;
-    let changes = change::Entity::find()
-        .filter(change::Column::AuthorizationId.eq(row.id))
+        .await?
+    {
+        models.entry(m.authorization_id).or_default().push(m.model_id);
+    }
+    let mut changes: HashMap<i64, Vec<change::Model>> = HashMap::new();
+    for c in change::Entity::find()
+        .filter(change::Column::AuthorizationId.is_in(ids))
         .order_by_asc(change::Column::Id)
         .all(db)
-        .await?;
-    Ok(build_terms(row, models.iter().map(|m| m.model_id).collect(), &changes))
+        .await?
+    {
+        changes.entry(c.authorization_id).or_default().push(c);
+    }
+    Ok(rows
+        .iter()
+        .map(|row| {
+            build_terms(row, models.remove(&row.id).unwrap_or_default(), &changes.remove(&row.id).unwrap_or_default())
+        })
+        .collect())
 }

@@ -44,6 +44,11 @@ pub use review::{mark_paid, request_info, review, take};
 /// keeps the claim draft and answers 422 with the checks; warnings (5–6)
 /// let it through. The same `Idempotency-Key` twice returns the claim.
 ///
+/// The checks read before the write turn is taken, so submissions judge in
+/// parallel and hold the ledger's write lock only to store the verdict. The
+/// verdict is stored only if the claim is still at the version that was
+/// judged; otherwise it is judged again.
+///
 /// # Errors
 /// `SubmissionBlocked` with the checks; `Conflict` unless draft, or for a
 /// key used on another claim.
@@ -53,74 +58,87 @@ pub async fn submit(
     id: i64,
     key: Option<String>,
 ) -> Result<ClaimDto, AppError> {
+    const ATTEMPTS: usize = 3;
     let key = key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
     if key.as_ref().is_some_and(|k| k.len() > 128) {
         return Err(AppError::bad_request("The Idempotency-Key header must be at most 128 characters."));
     }
-    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
-    let claim = own_claim(&*tx, actor, id).await?;
-    if let Some(key) = &key {
-        let used = claim::Entity::find()
-            .filter(claim::Column::DealerId.eq(claim.dealer_id))
-            .filter(claim::Column::IdempotencyKey.eq(key.as_str()))
-            .one(&*tx)
-            .await?;
-        match used {
-            Some(same) if same.id == claim.id => {
-                drop(tx);
-                return get(db, actor, id).await;
+    for _ in 0..ATTEMPTS {
+        let claim = own_claim(db, actor, id).await?;
+        if let Some(key) = &key {
+            let used = claim::Entity::find()
+                .filter(claim::Column::DealerId.eq(claim.dealer_id))
+                .filter(claim::Column::IdempotencyKey.eq(key.as_str()))
+                .one(db)
+                .await?;
+            match used {
+                Some(same) if same.id == claim.id => return get(db, actor, id).await,
+                Some(other) => return Err(key_used(&other.number)),
+                None => {}
             }
-            Some(other) => {
-                return Err(AppError::conflict(format!("This Idempotency-Key was used to submit {}.", other.number)));
-            }
-            None => {}
         }
-    }
-    let to = step(&claim, ClaimAction::Submit)?;
-    let findings = checks::run(&*tx, &claim).await?;
-    store_checks(&*tx, claim.id, &findings.checks).await?;
-    let blocking: Vec<rules::CheckOutcome> = findings.checks.iter().filter(|c| c.blocking()).cloned().collect();
-    let summary: Vec<serde_json::Value> =
-        findings.checks.iter().map(|c| json!({"check": c.check.as_str(), "result": c.result})).collect();
-    let mut active: claim::ActiveModel = claim.clone().into();
-    bump(&mut active, &claim, actor);
-    if blocking.is_empty() {
+        let to = step(&claim, ClaimAction::Submit)?;
+        let findings = checks::run(db, &claim).await?;
+        let blocking: Vec<rules::CheckOutcome> = findings.checks.iter().filter(|c| c.blocking()).cloned().collect();
+
+        let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
         let now = Utc::now();
-        active.status = Set(to.as_str().to_string());
-        active.submitted_at = Set(Some(now));
-        active.idempotency_key = Set(key);
-        active.authorization_id = Set(findings.authorization_id);
+        let mut update = claim::Entity::update_many()
+            .col_expr(claim::Column::Version, Expr::value(claim.version + 1))
+            .col_expr(claim::Column::UpdatedBy, Expr::value(actor.user_id))
+            .col_expr(claim::Column::UpdatedAt, Expr::value(now))
+            .filter(claim::Column::Id.eq(claim.id))
+            .filter(claim::Column::Version.eq(claim.version));
+        if blocking.is_empty() {
+            update = update
+                .col_expr(claim::Column::Status, Expr::value(to.as_str()))
+                .col_expr(claim::Column::SubmittedAt, Expr::value(Some(now)))
+                .col_expr(claim::Column::IdempotencyKey, Expr::value(key.clone()))
+                .col_expr(claim::Column::AuthorizationId, Expr::value(findings.authorization_id));
+        }
+        let changed = update.exec(&*tx).await.map_err(|e| super::error::on_unique(e, "This Idempotency-Key was used to submit another claim."))?;
+        if changed.rows_affected == 0 {
+            // Changed since it was judged (or submitted by a twin request): judge again.
+            continue;
+        }
+        store_checks(&*tx, claim.id, &findings.checks, now).await?;
+        let summary: Vec<serde_json::Value> =
+            findings.checks.iter().map(|c| json!({"check": c.check.as_str(), "result": c.result})).collect();
+        let action = if blocking.is_empty() { "claim.submitted" } else { "claim.submission_refused" };
+        let data = json!({"checks": summary, "authorization_id": findings.authorization_id});
+        tx.record(changed_entry(&claim, action, data)).await?;
+        tx.commit().await?;
+        return if blocking.is_empty() { get(db, actor, id).await } else { Err(AppError::submission_blocked(blocking)) };
     }
-    active.update(&*tx).await?;
-    let action = if blocking.is_empty() { "claim.submitted" } else { "claim.submission_refused" };
-    tx.record(changed_entry(&claim, action, json!({"checks": summary, "authorization_id": findings.authorization_id})))
-        .await?;
-    tx.commit().await?;
-    if blocking.is_empty() { get(db, actor, id).await } else { Err(AppError::submission_blocked(blocking)) }
+    let claim = own_claim(db, actor, id).await?;
+    Err(AppError::conflict(format!(
+        "{} was changed by {} while it was being submitted; reload it and submit again.",
+        claim.number,
+        changed_by(db, &claim).await?
+    )))
 }
 
+fn key_used(number: &str) -> AppError {
+    AppError::conflict(format!("This Idempotency-Key was used to submit {number}."))
+}
+
+/// Replaces the claim's stored checks with this run's, in one statement.
 async fn store_checks(
     db: &impl ConnectionTrait,
     claim_id: i64,
     checks: &[rules::CheckOutcome],
+    now: chrono::DateTime<Utc>,
 ) -> Result<(), AppError> {
     claim_check::Entity::delete_many().filter(claim_check::Column::ClaimId.eq(claim_id)).exec(db).await?;
-    let now = Utc::now();
-    for check in checks {
-        claim_check::ActiveModel {
-            claim_id: Set(claim_id),
-            check: Set(check.check.as_str().to_string()),
-            result: Set(serde_json::to_value(check.result)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()),
-            explanation: Set(check.explanation.clone()),
-            run_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-    }
+    let rows = checks.iter().map(|check| claim_check::ActiveModel {
+        claim_id: Set(claim_id),
+        check: Set(check.check.as_str().to_string()),
+        result: Set(check.result.as_str().to_string()),
+        explanation: Set(check.explanation.clone()),
+        run_at: Set(now),
+        ..Default::default()
+    });
+    claim_check::Entity::insert_many(rows).exec_without_returning(db).await?;
     Ok(())
 }
 

@@ -23,6 +23,9 @@ use crate::server::entities::{
 };
 use crate::server::{ledger, pagination};
 
+/// The review queue's statuses.
+const QUEUE: [ClaimStatus; 2] = [ClaimStatus::Submitted, ClaimStatus::InReview];
+
 /// One claim with its lines, checks, comments, attachments, part returns
 /// and ledger timeline.
 ///
@@ -30,7 +33,11 @@ use crate::server::{ledger, pagination};
 /// `NotFound` outside the actor's scope.
 pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<ClaimDto, AppError> {
     let row = in_scope(db, actor, id).await?;
-    let mut dto = dtos(db, vec![row]).await?.pop().ok_or_else(|| anyhow::anyhow!("claim {id} went missing"))?;
+    let checks = checks_of(db, id).await?;
+    let warnings = HashMap::from([(id, checks.iter().filter(|c| c.result == CheckResult::Warn).map(|c| c.check).collect())]);
+    let mut dto =
+        summaries(db, vec![row], warnings).await?.pop().ok_or_else(|| anyhow::anyhow!("claim {id} went missing"))?;
+    dto.checks = checks;
     dto.lines = claim_line::Entity::find()
         .filter(claim_line::Column::ClaimId.eq(id))
         .order_by_asc(claim_line::Column::Id)
@@ -55,19 +62,22 @@ pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Clai
             }
         })
         .collect();
-    dto.checks = checks_of(db, id).await?;
     let comments = claim_comment::Entity::find()
         .filter(claim_comment::Column::ClaimId.eq(id))
         .order_by_asc(claim_comment::Column::Id)
         .all(db)
         .await?;
-    let names: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(comments.iter().map(|c| c.author_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names: HashMap<i64, String> = if comments.is_empty() {
+        HashMap::new()
+    } else {
+        user::Entity::find()
+            .filter(user::Column::Id.is_in(comments.iter().map(|c| c.author_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect()
+    };
     dto.comments = comments
         .into_iter()
         .map(|c| CommentDto {
@@ -121,7 +131,7 @@ pub(super) fn filtered(actor: &Actor, filter: &ClaimFilter) -> Result<sea_orm::S
     let mut query = claim::Entity::find().filter(scope(actor));
     if filter.queue == Some(true) {
         query = query
-            .filter(claim::Column::Status.is_in([ClaimStatus::Submitted.as_str(), ClaimStatus::InReview.as_str()]));
+            .filter(claim::Column::Status.is_in(QUEUE.map(ClaimStatus::as_str)));
     }
     if let Some(status) = filter.status.as_deref().filter(|s| !s.trim().is_empty()) {
         let status = ClaimStatus::parse(status).map_err(|m| AppError::field("status", m))?;
@@ -169,16 +179,38 @@ pub(super) fn filtered(actor: &Actor, filter: &ClaimFilter) -> Result<sea_orm::S
 /// `Validation` for a bad filter, limit or cursor.
 pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &ClaimFilter) -> Result<Page<ClaimDto>, AppError> {
     let limit = pagination::limit(filter.limit)?;
-    let queue = filter.queue == Some(true);
-    let mut query = filtered(actor, filter)?;
-    if let Some(cursor) = &filter.cursor {
-        let key = pagination::decode_cursor(cursor)?;
-        query = query.filter(if queue { claim::Column::Id.gt(key) } else { claim::Column::Id.lt(key) });
-    }
-    query = if queue { query.order_by_asc(claim::Column::Id) } else { query.order_by_desc(claim::Column::Id) };
-    let rows = query.limit(limit + 1).all(db).await?;
-    let more = rows.len() as u64 > limit;
-    let rows: Vec<claim::Model> = rows.into_iter().take(usize::try_from(limit).unwrap_or(usize::MAX)).collect();
+    let take = usize::try_from(limit).unwrap_or(usize::MAX);
+    let after = filter.cursor.as_deref().map(pagination::decode_cursor).transpose()?;
+    let rows = if filter.queue == Some(true) {
+        // One index range per queue status, merged by id: one query over both
+        // statuses would walk the OEM's claims in id order past all others.
+        // (No `IN` term beside the status: it steers SQLite's planner to the
+        // `(oem_id, id)` index.)
+        let asked = match filter.status.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(raw) => Some(ClaimStatus::parse(raw).map_err(|m| AppError::field("status", m))?),
+            None => None,
+        };
+        let mut rows = Vec::new();
+        for status in QUEUE.into_iter().filter(|s| asked.is_none_or(|a| a == *s)) {
+            let one = ClaimFilter { queue: None, status: Some(status.as_str().to_string()), ..filter.clone() };
+            let mut query = filtered(actor, &one)?;
+            if let Some(key) = after {
+                query = query.filter(claim::Column::Id.gt(key));
+            }
+            rows.extend(query.order_by_asc(claim::Column::Id).limit(limit + 1).all(db).await?);
+        }
+        rows.sort_unstable_by_key(|r| r.id);
+        rows.truncate(take.saturating_add(1));
+        rows
+    } else {
+        let mut query = filtered(actor, filter)?;
+        if let Some(key) = after {
+            query = query.filter(claim::Column::Id.lt(key));
+        }
+        query.order_by_desc(claim::Column::Id).limit(limit + 1).all(db).await?
+    };
+    let more = rows.len() > take;
+    let rows: Vec<claim::Model> = rows.into_iter().take(take).collect();
     let next_cursor = if more { rows.last().map(|r| pagination::encode_cursor(r.id)) } else { None };
     Ok(Page { items: dtos(db, rows).await?, next_cursor })
 }
@@ -193,7 +225,7 @@ pub async fn queue_ages(db: &DatabaseConnection, actor: &Actor) -> Result<[u64; 
         .select_only()
         .column(claim::Column::SubmittedAt)
         .filter(scope(actor))
-        .filter(claim::Column::Status.is_in([ClaimStatus::Submitted.as_str(), ClaimStatus::InReview.as_str()]))
+        .filter(claim::Column::Status.is_in(QUEUE.map(ClaimStatus::as_str)))
         .into_tuple()
         .all(db)
         .await?;
@@ -226,14 +258,6 @@ pub(crate) fn scope(actor: &Actor) -> Condition {
 }
 
 async fn checks_of(db: &impl ConnectionTrait, claim_id: i64) -> Result<Vec<CheckOutcome>, AppError> {
-    let kinds = [
-        CheckKind::Authorization,
-        CheckKind::CoverageTime,
-        CheckKind::CoverageMileage,
-        CheckKind::PartEligibility,
-        CheckKind::Duplicate,
-        CheckKind::Odometer,
-    ];
     Ok(claim_check::Entity::find()
         .filter(claim_check::Column::ClaimId.eq(claim_id))
         .order_by_asc(claim_check::Column::Id)
@@ -241,13 +265,11 @@ async fn checks_of(db: &impl ConnectionTrait, claim_id: i64) -> Result<Vec<Check
         .await?
         .into_iter()
         .filter_map(|c| {
-            let check = kinds.into_iter().find(|k| k.as_str() == c.check)?;
-            let result = match c.result.as_str() {
-                "pass" => CheckResult::Pass,
-                "warn" => CheckResult::Warn,
-                _ => CheckResult::Fail,
-            };
-            Some(CheckOutcome { check, result, explanation: c.explanation })
+            Some(CheckOutcome {
+                check: CheckKind::parse(&c.check)?,
+                result: CheckResult::parse(&c.result),
+                explanation: c.explanation,
+            })
         })
         .collect())
 }
@@ -255,6 +277,29 @@ async fn checks_of(db: &impl ConnectionTrait, claim_id: i64) -> Result<Vec<Check
 /// Claims as the API shows them, without their details.
 pub(crate) async fn dtos(db: &DatabaseConnection, rows: Vec<claim::Model>) -> Result<Vec<ClaimDto>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut warnings: HashMap<i64, Vec<CheckKind>> = HashMap::new();
+    for (claim_id, check) in claim_check::Entity::find()
+        .select_only()
+        .column(claim_check::Column::ClaimId)
+        .column(claim_check::Column::Check)
+        .filter(claim_check::Column::ClaimId.is_in(ids))
+        .filter(claim_check::Column::Result.eq(CheckResult::Warn.as_str()))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+    {
+        warnings.entry(claim_id).or_default().extend(CheckKind::parse(&check));
+    }
+    summaries(db, rows, warnings).await
+}
+
+/// The claims with their dealer, repair, vehicle, model and causal part,
+/// given their warnings.
+async fn summaries(
+    db: &DatabaseConnection,
+    rows: Vec<claim::Model>,
+    mut warnings: HashMap<i64, Vec<CheckKind>>,
+) -> Result<Vec<ClaimDto>, AppError> {
     let dealers: HashMap<i64, String> = dealer::Entity::find()
         .filter(dealer::Column::Id.is_in(rows.iter().map(|r| r.dealer_id).collect::<Vec<_>>()))
         .all(db)
@@ -290,20 +335,6 @@ pub(crate) async fn dtos(db: &DatabaseConnection, rows: Vec<claim::Model>) -> Re
         .into_iter()
         .map(|p| (p.id, p.part_number))
         .collect();
-    let mut warnings: HashMap<i64, Vec<CheckKind>> = HashMap::new();
-    for (claim_id, check) in claim_check::Entity::find()
-        .select_only()
-        .column(claim_check::Column::ClaimId)
-        .column(claim_check::Column::Check)
-        .filter(claim_check::Column::ClaimId.is_in(ids))
-        .filter(claim_check::Column::Result.eq("warn"))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-    {
-        let kind = if check == CheckKind::Duplicate.as_str() { CheckKind::Duplicate } else { CheckKind::Odometer };
-        warnings.entry(claim_id).or_default().push(kind);
-    }
     Ok(rows
         .into_iter()
         .map(|c| {

@@ -4,14 +4,18 @@
 //! locks the chain head, and refuses to commit unless at least one entry was
 //! appended — so a change without its ledger entry cannot be committed.
 
+use std::collections::HashMap;
 use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
 
 use chrono::{SubsecRound, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
 };
 use serde_json::Value;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use super::auth::Actor;
 use super::entities::{ledger_entry, ledger_head};
@@ -55,23 +59,42 @@ impl Change {
 /// A write transaction bound to the ledger. Use it as the connection for the
 /// change's statements, `record` what changed, then `commit`.
 pub struct LedgerTx {
+    // Declared before the turn: dropping an unfinished change rolls it back
+    // before the next writer is let in.
     txn: DatabaseTransaction,
     actor_id: Option<i64>,
     appended: usize,
+    /// The chain's head as this transaction sees it: (seq, hash).
+    head: (i64, String),
+    _turn: Option<OwnedMutexGuard<()>>,
 }
 
 impl LedgerTx {
     /// Begins a transaction and locks the chain head first. On PostgreSQL the
-    /// row lock serializes appends; on SQLite the write takes the database's
-    /// write lock before anything is read, so concurrent writers queue on the
-    /// busy timeout instead of failing.
+    /// row lock serializes appends. On SQLite the write takes the database's
+    /// write lock before anything is read; writers of this process first
+    /// queue for their turn in arrival order (see [`write_turn`]), so they
+    /// neither hold pool connections while they wait nor sleep in SQLite's
+    /// busy handler (which backs off up to 100 ms and left the lock idle).
     ///
     /// # Errors
     /// When the database is unavailable.
     pub async fn begin(db: &DatabaseConnection, actor_id: Option<i64>) -> Result<Self, AppError> {
+        let turn = match write_turn(db) {
+            Some(gate) => Some(gate.lock_owned().await),
+            None => None,
+        };
         let txn = db.begin().await?;
-        txn.execute_unprepared("UPDATE ledger_head SET seq = seq WHERE id = 1").await?;
-        Ok(Self { txn, actor_id, appended: 0 })
+        // Locks the head and reads it in one statement (SQLite ≥ 3.35, PostgreSQL).
+        let head = txn
+            .query_one_raw(Statement::from_string(
+                txn.get_database_backend(),
+                "UPDATE ledger_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
+            ))
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the ledger head row is missing"))?;
+        let head = (head.try_get::<i64>("", "seq")?, head.try_get::<String>("", "hash")?);
+        Ok(Self { txn, actor_id, appended: 0, head, _turn: turn })
     }
 
     /// The user the entries are recorded for (none for the demo seed).
@@ -96,11 +119,7 @@ impl LedgerTx {
         if changes.is_empty() {
             return Ok(());
         }
-        let head = ledger_head::Entity::find_by_id(1)
-            .one(&self.txn)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("the ledger head row is missing"))?;
-        let (mut seq, mut prev) = (head.seq, head.hash);
+        let (mut seq, mut prev) = self.head.clone();
         let at = Utc::now().trunc_subsecs(6);
         let mut rows = Vec::with_capacity(changes.len());
         for change in changes {
@@ -152,7 +171,8 @@ impl LedgerTx {
             rows,
         )
         .await?;
-        ledger_head::ActiveModel { id: Set(1), seq: Set(seq), hash: Set(prev) }.update(&self.txn).await?;
+        ledger_head::ActiveModel { id: Set(1), seq: Set(seq), hash: Set(prev.clone()) }.update(&self.txn).await?;
+        self.head = (seq, prev);
         Ok(())
     }
 
@@ -169,6 +189,24 @@ impl LedgerTx {
         self.txn.commit().await?;
         Ok(())
     }
+}
+
+/// The queue of this process's writers to one SQLite database file (SQLite
+/// has one writer at a time; a fair async mutex hands the lock on in arrival
+/// order). None for PostgreSQL, whose row lock on the head queues writers
+/// of every instance, and for in-memory databases, whose single connection
+/// already does.
+fn write_turn(db: &DatabaseConnection) -> Option<Arc<Mutex<()>>> {
+    static TURNS: LazyLock<std::sync::Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>> = LazyLock::new(Default::default);
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let file = db.get_sqlite_connection_pool().connect_options().get_filename().to_path_buf();
+    if file.as_os_str() == ":memory:" || file.as_os_str().is_empty() {
+        return None;
+    }
+    let mut turns = TURNS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    Some(Arc::clone(turns.entry(file).or_default()))
 }
 
 impl Deref for LedgerTx {
