@@ -10,6 +10,7 @@ mod m20261125_000004_vehicles;
 mod m20261125_000005_repairs;
 mod m20261125_000006_claims;
 mod m20261125_000007_claim_indexes;
+mod m20261125_000008_claim_check_once;
 
 pub use m20261124_000001_foundation::GENESIS_HASH;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_repairs::Migration),
             Box::new(m20261125_000006_claims::Migration),
             Box::new(m20261125_000007_claim_indexes::Migration),
+            Box::new(m20261125_000008_claim_check_once::Migration),
         ]
     }
 }

@@ -35,13 +35,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             } else {
                 // 64 MiB of page cache per connection: large imports and the
                 // ledger's indexes stay in memory instead of re-reading pages.
-                // A connection drops its cache whenever another one commits,
-                // so under writes pages are re-read: memory-mapping the file
-                // (up to 1 GiB) makes that a lookup instead of a copy.
+                // (Memory-mapping the file was measured slower under
+                // concurrent writes: every checkpoint remaps it.)
                 opts.journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .pragma("cache_size", "-65536")
-                    .pragma("mmap_size", "1073741824")
                     .pragma("temp_store", "memory")
             }
         });

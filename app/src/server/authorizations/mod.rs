@@ -264,10 +264,17 @@ pub(crate) async fn covering(
         .filter(authorization::Column::DealerId.eq(question.dealer_id))
         .filter(authorization::Column::OemId.eq(question.oem_id))
         .order_by_asc(authorization::Column::Id)
+        .find_with_related(authorization_model::Entity)
         .all(db)
         .await?;
-    let terms = terms_for(db, &rows).await?;
-    Ok(rows.into_iter().zip(terms).find(|(_, terms)| terms.covers(question)).map(|(row, _)| row))
+    let mut changes = changes_of(db, rows.iter().map(|(r, _)| r.id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .find(|(row, models)| {
+            let changes = changes.remove(&row.id).unwrap_or_default();
+            build_terms(row, models.iter().map(|m| m.model_id).collect(), &changes).covers(question)
+        })
+        .map(|(row, _)| row))
 }
 
 /// Is the dealer part of the OEM's network on `day`: does it hold an
@@ -339,7 +346,21 @@ pub(crate) async fn terms_for(db: &impl ConnectionTrait, rows: &[authorization::
     {
         models.entry(m.authorization_id).or_default().push(m.model_id);
     }
+    let mut changes = changes_of(db, ids).await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            build_terms(row, models.remove(&row.id).unwrap_or_default(), &changes.remove(&row.id).unwrap_or_default())
+        })
+        .collect())
+}
+
+/// The status changes of each authorization, in the order they were made.
+async fn changes_of(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<HashMap<i64, Vec<change::Model>>, AppError> {
     let mut changes: HashMap<i64, Vec<change::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(changes);
+    }
     for c in change::Entity::find()
         .filter(change::Column::AuthorizationId.is_in(ids))
         .order_by_asc(change::Column::Id)
@@ -348,10 +369,5 @@ pub(crate) async fn terms_for(db: &impl ConnectionTrait, rows: &[authorization::
     {
         changes.entry(c.authorization_id).or_default().push(c);
     }
-    Ok(rows
-        .iter()
-        .map(|row| {
-            build_terms(row, models.remove(&row.id).unwrap_or_default(), &changes.remove(&row.id).unwrap_or_default())
-        })
-        .collect())
+    Ok(changes)
 }

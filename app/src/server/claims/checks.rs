@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::model::AppError;
 use crate::model::authorization::Question;
@@ -20,23 +20,28 @@ use crate::server::entities::{
 pub(super) struct Findings {
     pub checks: Vec<CheckOutcome>,
     pub authorization_id: Option<i64>,
+    /// The claim's lines as judged.
+    pub lines: Vec<claim_line::Model>,
 }
 
 /// Runs the checks of DESIGN §4 for `claim` as it stands: a dozen indexed
 /// reads, whatever the number of lines, authorizations or supersessions.
 pub(super) async fn run(db: &impl ConnectionTrait, claim: &claim::Model) -> Result<Findings, AppError> {
     let missing = |what: &str| AppError::from(anyhow::anyhow!("claim {} lost its {what}", claim.id));
-    let repair = repair_order::Entity::find_by_id(claim.repair_id).one(db).await?.ok_or_else(|| missing("repair"))?;
-    let vehicle = vehicle::Entity::find_by_id(claim.vehicle_id).one(db).await?.ok_or_else(|| missing("vehicle"))?;
-    let model = vehicle_model::Entity::find_by_id(vehicle.model_id).one(db).await?.ok_or_else(|| missing("model"))?;
-    let mut part_ids: Vec<i64> = claim_line::Entity::find()
-        .select_only()
-        .column(claim_line::Column::PartId)
+    let (repair, vehicle, model) = repair_order::Entity::find_by_id(claim.repair_id)
+        .find_also_related(vehicle::Entity)
+        .and_also_related(vehicle_model::Entity)
+        .one(db)
+        .await?
+        .ok_or_else(|| missing("repair"))?;
+    let vehicle = vehicle.ok_or_else(|| missing("vehicle"))?;
+    let model = model.ok_or_else(|| missing("model"))?;
+    let lines = claim_line::Entity::find()
         .filter(claim_line::Column::ClaimId.eq(claim.id))
-        .filter(claim_line::Column::PartId.is_not_null())
-        .into_tuple::<i64>()
+        .order_by_asc(claim_line::Column::Id)
         .all(db)
         .await?;
+    let mut part_ids: Vec<i64> = lines.iter().filter_map(|l| l.part_id).collect();
     part_ids.sort_unstable();
     part_ids.dedup();
     let mut facts = part_facts(db, part_ids.iter().copied().chain([claim.causal_part_id]).collect()).await?;
@@ -61,7 +66,7 @@ pub(super) async fn run(db: &impl ConnectionTrait, claim: &claim::Model) -> Resu
         ),
         rules::check_odometer(higher_earlier(db, &repair).await?, repair.odometer_km),
     ];
-    Ok(Findings { checks, authorization_id: covering.map(|a| a.id) })
+    Ok(Findings { checks, authorization_id: covering.map(|a| a.id), lines })
 }
 
 /// The causal category's policy (the model's, else the OEM's), else the

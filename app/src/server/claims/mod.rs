@@ -5,7 +5,7 @@
 //! `model::claim::transition` and is one transaction with its ledger entry.
 
 use chrono::{Datelike, Utc};
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
@@ -96,11 +96,14 @@ pub async fn submit(
                 .col_expr(claim::Column::IdempotencyKey, Expr::value(key.clone()))
                 .col_expr(claim::Column::AuthorizationId, Expr::value(findings.authorization_id));
         }
-        let changed = update.exec(&*tx).await.map_err(|e| super::error::on_unique(e, "This Idempotency-Key was used to submit another claim."))?;
-        if changed.rows_affected == 0 {
+        let changed = update
+            .exec_with_returning(&*tx)
+            .await
+            .map_err(|e| super::error::on_unique(e, "This Idempotency-Key was used to submit another claim."))?;
+        let Some(changed) = changed.into_iter().next() else {
             // Changed since it was judged (or submitted by a twin request): judge again.
             continue;
-        }
+        };
         store_checks(&*tx, claim.id, &findings.checks, now).await?;
         let summary: Vec<serde_json::Value> =
             findings.checks.iter().map(|c| json!({"check": c.check.as_str(), "result": c.result})).collect();
@@ -108,7 +111,11 @@ pub async fn submit(
         let data = json!({"checks": summary, "authorization_id": findings.authorization_id});
         tx.record(changed_entry(&claim, action, data)).await?;
         tx.commit().await?;
-        return if blocking.is_empty() { get(db, actor, id).await } else { Err(AppError::submission_blocked(blocking)) };
+        return if blocking.is_empty() {
+            read::detail(db, actor, changed, findings.checks, findings.lines).await
+        } else {
+            Err(AppError::submission_blocked(blocking))
+        };
     }
     let claim = own_claim(db, actor, id).await?;
     Err(AppError::conflict(format!(
@@ -122,14 +129,14 @@ fn key_used(number: &str) -> AppError {
     AppError::conflict(format!("This Idempotency-Key was used to submit {number}."))
 }
 
-/// Replaces the claim's stored checks with this run's, in one statement.
+/// Replaces the claim's stored checks with this run's, in one statement
+/// (one row per check and claim).
 async fn store_checks(
     db: &impl ConnectionTrait,
     claim_id: i64,
     checks: &[rules::CheckOutcome],
     now: chrono::DateTime<Utc>,
 ) -> Result<(), AppError> {
-    claim_check::Entity::delete_many().filter(claim_check::Column::ClaimId.eq(claim_id)).exec(db).await?;
     let rows = checks.iter().map(|check| claim_check::ActiveModel {
         claim_id: Set(claim_id),
         check: Set(check.check.as_str().to_string()),
@@ -138,7 +145,14 @@ async fn store_checks(
         run_at: Set(now),
         ..Default::default()
     });
-    claim_check::Entity::insert_many(rows).exec_without_returning(db).await?;
+    claim_check::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([claim_check::Column::ClaimId, claim_check::Column::Check])
+                .update_columns([claim_check::Column::Result, claim_check::Column::Explanation, claim_check::Column::RunAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     Ok(())
 }
 

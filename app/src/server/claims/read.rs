@@ -34,15 +34,25 @@ const QUEUE: [ClaimStatus; 2] = [ClaimStatus::Submitted, ClaimStatus::InReview];
 pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<ClaimDto, AppError> {
     let row = in_scope(db, actor, id).await?;
     let checks = checks_of(db, id).await?;
+    let lines =
+        claim_line::Entity::find().filter(claim_line::Column::ClaimId.eq(id)).order_by_asc(claim_line::Column::Id).all(db).await?;
+    detail(db, actor, row, checks, lines).await
+}
+
+/// A claim the actor may see, in full, given its checks and lines.
+pub(super) async fn detail(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    row: claim::Model,
+    checks: Vec<CheckOutcome>,
+    lines: Vec<claim_line::Model>,
+) -> Result<ClaimDto, AppError> {
+    let id = row.id;
     let warnings = HashMap::from([(id, checks.iter().filter(|c| c.result == CheckResult::Warn).map(|c| c.check).collect())]);
     let mut dto =
         summaries(db, vec![row], warnings).await?.pop().ok_or_else(|| anyhow::anyhow!("claim {id} went missing"))?;
     dto.checks = checks;
-    dto.lines = claim_line::Entity::find()
-        .filter(claim_line::Column::ClaimId.eq(id))
-        .order_by_asc(claim_line::Column::Id)
-        .all(db)
-        .await?
+    dto.lines = lines
         .into_iter()
         .map(|l| {
             let kind = LineKind::parse(&l.kind).unwrap_or(LineKind::Sublet);
@@ -307,27 +317,24 @@ async fn summaries(
         .into_iter()
         .map(|d| (d.id, d.code))
         .collect();
-    let repairs: HashMap<i64, repair_order::Model> = repair_order::Entity::find()
+    let mut repairs: HashMap<i64, repair_order::Model> = HashMap::new();
+    let mut vehicles: HashMap<i64, vehicle::Model> = HashMap::new();
+    let mut models: HashMap<i64, String> = HashMap::new();
+    for (repair, vehicle, model) in repair_order::Entity::find()
         .filter(repair_order::Column::Id.is_in(rows.iter().map(|r| r.repair_id).collect::<Vec<_>>()))
+        .find_also_related(vehicle::Entity)
+        .and_also_related(vehicle_model::Entity)
         .all(db)
         .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let vehicles: HashMap<i64, vehicle::Model> = vehicle::Entity::find()
-        .filter(vehicle::Column::Id.is_in(rows.iter().map(|r| r.vehicle_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|v| (v.id, v))
-        .collect();
-    let models: HashMap<i64, String> = vehicle_model::Entity::find()
-        .filter(vehicle_model::Column::Id.is_in(vehicles.values().map(|v| v.model_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.id, m.name))
-        .collect();
+    {
+        if let Some(model) = model {
+            models.insert(model.id, model.name);
+        }
+        if let Some(vehicle) = vehicle {
+            vehicles.insert(vehicle.id, vehicle);
+        }
+        repairs.insert(repair.id, repair);
+    }
     let parts: HashMap<i64, String> = part::Entity::find()
         .filter(part::Column::Id.is_in(rows.iter().map(|r| r.causal_part_id).collect::<Vec<_>>()))
         .all(db)

@@ -23,6 +23,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::vehicle::Entity", from = "Column::VehicleId", to = "super::vehicle::Column::Id")]
+    Vehicle,
+}
+
+impl Related<super::vehicle::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Vehicle.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

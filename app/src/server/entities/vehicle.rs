@@ -18,6 +18,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::vehicle_model::Entity", from = "Column::ModelId", to = "super::vehicle_model::Column::Id")]
+    VehicleModel,
+}
+
+impl Related<super::vehicle_model::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::VehicleModel.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
