@@ -433,7 +433,14 @@ async fn the_oem_asks_for_the_failed_part_back_and_follows_it() {
         "not shipped yet"
     );
     let shipped = app.patch(&c.dealer, &path, &json!({"status": "shipped", "tracking": "DHL 1234567890"})).await;
-    assert_eq!(json(shipped).await["part_returns"][0]["tracking"], "DHL 1234567890");
+    let shipped = json(shipped).await;
+    assert_eq!(shipped["part_returns"][0]["tracking"], "DHL 1234567890");
+    let pack = shipped["part_returns"][0]["part_id"].as_i64().expect("part");
+    let unit = json(app.get(&c.dealer, &format!("/part-units/PK-OLD?part_id={pack}")).await).await;
+    assert_eq!(unit["status"], "returned_to_oem", "the failed unit is on its way to the OEM");
+    let actions: Vec<&str> =
+        unit["timeline"].as_array().expect("timeline").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions.last(), Some(&"part_unit.returned_to_oem"));
     assert_eq!(
         app.patch(&c.dealer, &path, &json!({"status": "received"})).await.status(),
         StatusCode::CONFLICT,

@@ -164,6 +164,16 @@ async fn a_repair_issues_stock_records_the_failed_unit_and_completes() {
     let listed = json(app.get(&w.dealer, "/repairs?status=completed").await).await;
     assert_eq!(listed["items"][0]["id"], id);
     assert_eq!(json(app.get(&w.dealer, "/repairs?status=open").await).await["items"], json!([]));
+
+    // The failed pack leaves the workshop for the scrapyard: it was never stock.
+    let before = on_hand(&app, &w.dealer, w.pack).await;
+    let scrap = json!({"part_id": w.pack, "kind": "scrap", "quantity": 1, "serials": ["OLD-77"], "reason": "Failed pack, not asked back"});
+    let scrapped = app.post(&w.dealer, "/stock/movements", &scrap).await;
+    assert_eq!(scrapped.status(), StatusCode::CREATED);
+    assert_eq!(json(scrapped).await["movements"][0]["quantity"], 0, "no unit left the shelf");
+    assert_eq!(on_hand(&app, &w.dealer, w.pack).await, before);
+    assert_eq!(unit(&app, &w.dealer, "OLD-77", w.pack).await["status"], "scrapped");
+    assert_eq!(json(app.get(&w.admin, "/ledger/verify").await).await["ok"], true);
 }
 
 #[tokio::test]

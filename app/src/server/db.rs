@@ -16,7 +16,8 @@ use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_string());
     options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
-    let pool_size = std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|n| n.parse::<u32>().ok()).filter(|n| *n > 0);
+    let pool_size =
+        std::env::var("DATABASE_MAX_CONNECTIONS").ok().and_then(|n| n.parse::<u32>().ok()).filter(|n| *n > 0);
     if url.starts_with("sqlite:") {
         // A local file cannot drop a connection: no ping before each query
         // (on SQLite that ping is a round trip to the connection's thread).

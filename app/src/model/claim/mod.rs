@@ -199,6 +199,19 @@ mod tests {
     }
 
     #[test]
+    fn stored_checks_read_back_as_written() {
+        for kind in CheckKind::ALL {
+            assert_eq!(CheckKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(CheckKind::parse("vin"), None);
+        for result in [CheckResult::Pass, CheckResult::Warn, CheckResult::Fail] {
+            assert_eq!(CheckResult::parse(result.as_str()), result);
+        }
+        assert_eq!(CheckResult::parse("???"), CheckResult::Fail, "an unreadable result never reads as a pass");
+        assert!(CheckKind::ALL.iter().filter(|k| !k.blocks()).eq([CheckKind::Duplicate, CheckKind::Odometer].iter()));
+    }
+
+    #[test]
     fn every_legal_transition() {
         use ClaimAction as A;
         use ClaimStatus as S;

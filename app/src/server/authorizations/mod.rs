@@ -333,7 +333,10 @@ fn scoped(actor: &Actor) -> sea_orm::Select<authorization::Entity> {
 }
 
 /// The terms of each row, in order, with one `IN` query per related table.
-pub(crate) async fn terms_for(db: &impl ConnectionTrait, rows: &[authorization::Model]) -> Result<Vec<Terms>, AppError> {
+pub(crate) async fn terms_for(
+    db: &impl ConnectionTrait,
+    rows: &[authorization::Model],
+) -> Result<Vec<Terms>, AppError> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }

@@ -148,7 +148,11 @@ async fn store_checks(
     claim_check::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::columns([claim_check::Column::ClaimId, claim_check::Column::Check])
-                .update_columns([claim_check::Column::Result, claim_check::Column::Explanation, claim_check::Column::RunAt])
+                .update_columns([
+                    claim_check::Column::Result,
+                    claim_check::Column::Explanation,
+                    claim_check::Column::RunAt,
+                ])
                 .to_owned(),
         )
         .exec_without_returning(db)

@@ -34,8 +34,11 @@ const QUEUE: [ClaimStatus; 2] = [ClaimStatus::Submitted, ClaimStatus::InReview];
 pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<ClaimDto, AppError> {
     let row = in_scope(db, actor, id).await?;
     let checks = checks_of(db, id).await?;
-    let lines =
-        claim_line::Entity::find().filter(claim_line::Column::ClaimId.eq(id)).order_by_asc(claim_line::Column::Id).all(db).await?;
+    let lines = claim_line::Entity::find()
+        .filter(claim_line::Column::ClaimId.eq(id))
+        .order_by_asc(claim_line::Column::Id)
+        .all(db)
+        .await?;
     detail(db, actor, row, checks, lines).await
 }
 
@@ -48,7 +51,8 @@ pub(super) async fn detail(
     lines: Vec<claim_line::Model>,
 ) -> Result<ClaimDto, AppError> {
     let id = row.id;
-    let warnings = HashMap::from([(id, checks.iter().filter(|c| c.result == CheckResult::Warn).map(|c| c.check).collect())]);
+    let warnings =
+        HashMap::from([(id, checks.iter().filter(|c| c.result == CheckResult::Warn).map(|c| c.check).collect())]);
     let mut dto =
         summaries(db, vec![row], warnings).await?.pop().ok_or_else(|| anyhow::anyhow!("claim {id} went missing"))?;
     dto.checks = checks;
@@ -140,8 +144,7 @@ pub(super) async fn detail(
 pub(super) fn filtered(actor: &Actor, filter: &ClaimFilter) -> Result<sea_orm::Select<claim::Entity>, AppError> {
     let mut query = claim::Entity::find().filter(scope(actor));
     if filter.queue == Some(true) {
-        query = query
-            .filter(claim::Column::Status.is_in(QUEUE.map(ClaimStatus::as_str)));
+        query = query.filter(claim::Column::Status.is_in(QUEUE.map(ClaimStatus::as_str)));
     }
     if let Some(status) = filter.status.as_deref().filter(|s| !s.trim().is_empty()) {
         let status = ClaimStatus::parse(status).map_err(|m| AppError::field("status", m))?;
@@ -206,6 +209,14 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &ClaimFilter) 
             let mut query = filtered(actor, &one)?;
             if let Some(key) = after {
                 query = query.filter(claim::Column::Id.gt(key));
+            }
+            // Once a full page is in hand, only claims before its end can still be on it.
+            if rows.len() > take {
+                rows.sort_unstable_by_key(|r: &claim::Model| r.id);
+                rows.truncate(take.saturating_add(1));
+                if let Some(last) = rows.last() {
+                    query = query.filter(claim::Column::Id.lt(last.id));
+                }
             }
             rows.extend(query.order_by_asc(claim::Column::Id).limit(limit + 1).all(db).await?);
         }

@@ -8,10 +8,12 @@ use serde_json::json;
 use super::{get, read};
 use crate::model::claim::{self as rules, ClaimDto, ClaimStatus, NewPartReturn, PartReturnPatch, ReturnStatus};
 use crate::model::stock::serial as parse_serial;
+use crate::model::stock::{UnitEvent, UnitStatus};
 use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
-use crate::server::entities::{part_return, repair_part};
+use crate::server::entities::{claim, part, part_return, part_unit, repair_part};
 use crate::server::ledger::{Change, LedgerTx};
+use crate::server::stock::{self, UnitMove};
 
 /// The OEM's service manager asks for a part of the claim's repair back.
 ///
@@ -110,6 +112,9 @@ pub async fn update(
     }
     active.updated_at = Set(Utc::now());
     active.update(&*tx).await?;
+    if to == ReturnStatus::Shipped {
+        ship_unit(&mut tx, &claim, &row).await?;
+    }
     let action = match to {
         ReturnStatus::Shipped => "part_return.shipped",
         ReturnStatus::Received => "part_return.received",
@@ -128,6 +133,34 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     get(db, actor, claim.id).await
+}
+
+/// The failed unit the dealer ships leaves it for the OEM: its life goes on
+/// as `returned_to_oem` (a unit already elsewhere in its life is left as is).
+async fn ship_unit(tx: &mut LedgerTx, claim: &claim::Model, row: &part_return::Model) -> Result<(), AppError> {
+    let (Some(part_id), Some(serial)) = (row.part_id, row.serial.as_deref()) else {
+        return Ok(());
+    };
+    let removed = part_unit::Entity::find()
+        .filter(part_unit::Column::PartId.eq(part_id))
+        .filter(part_unit::Column::Serial.eq(serial))
+        .filter(part_unit::Column::DealerId.eq(claim.dealer_id))
+        .filter(part_unit::Column::Status.eq(UnitStatus::Removed.as_str()))
+        .one(&**tx)
+        .await?;
+    let part = part::Entity::find_by_id(part_id).one(&**tx).await?;
+    if let (Some(_), Some(part)) = (removed, part) {
+        let step = UnitMove {
+            dealer_id: claim.dealer_id,
+            part: &part,
+            serial,
+            event: UnitEvent::ReturnedToOem,
+            repair: None,
+            movement: None,
+        };
+        stock::move_unit(tx, step).await?;
+    }
+    Ok(())
 }
 
 fn note(raw: Option<&str>) -> Result<Option<String>, AppError> {

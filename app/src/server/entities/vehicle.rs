@@ -19,7 +19,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::vehicle_model::Entity", from = "Column::ModelId", to = "super::vehicle_model::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::vehicle_model::Entity",
+        from = "Column::ModelId",
+        to = "super::vehicle_model::Column::Id"
+    )]
     VehicleModel,
 }
 

@@ -4,7 +4,9 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+};
 use serde_json::json;
 
 use super::auth::Actor;
@@ -181,12 +183,17 @@ pub(crate) struct RepairRef {
 pub(crate) async fn apply(tx: &mut LedgerTx, posting: Posting<'_>) -> Result<Vec<stock_movement::Model>, AppError> {
     let Posting { dealer_id, part, plan, repair, transfer_id } = posting;
     let repair_id = repair.map(|r| r.id);
+    // Failed units taken out of vehicles leave the dealer (to the OEM, the
+    // scrapyard, the recycler) without ever having been stock.
+    let not_stock =
+        if plan.delta < 0 { removed_units(&**tx, dealer_id, part.id, &plan.serials).await? } else { Vec::new() };
+    let delta = plan.delta + i64::try_from(not_stock.len()).unwrap_or(0);
     ensure_level(&**tx, dealer_id, part.id).await?;
     let updated = stock_level::Entity::update_many()
-        .col_expr(stock_level::Column::OnHand, Expr::col(stock_level::Column::OnHand).add(plan.delta))
+        .col_expr(stock_level::Column::OnHand, Expr::col(stock_level::Column::OnHand).add(delta))
         .filter(stock_level::Column::DealerId.eq(dealer_id))
         .filter(stock_level::Column::PartId.eq(part.id))
-        .filter(Expr::col(stock_level::Column::OnHand).add(plan.delta).gte(0))
+        .filter(Expr::col(stock_level::Column::OnHand).add(delta).gte(0))
         .exec(&**tx)
         .await?;
     if updated.rows_affected == 0 {
@@ -201,7 +208,10 @@ pub(crate) async fn apply(tx: &mut LedgerTx, posting: Posting<'_>) -> Result<Vec
     let rows: Vec<(Option<String>, i64)> = if plan.serials.is_empty() {
         vec![(None, plan.delta)]
     } else {
-        plan.serials.iter().map(|s| (Some(s.clone()), plan.delta.signum())).collect()
+        plan.serials
+            .iter()
+            .map(|s| (Some(s.clone()), if not_stock.contains(s) { 0 } else { plan.delta.signum() }))
+            .collect()
     };
     let mut movements = Vec::with_capacity(rows.len());
     for (serial, quantity) in rows {
@@ -343,6 +353,28 @@ pub(crate) async fn move_unit(tx: &mut LedgerTx, step: UnitMove<'_>) -> Result<p
     )
     .await?;
     Ok(unit)
+}
+
+/// Which of these serials are failed units the dealer took out of vehicles.
+async fn removed_units(
+    db: &impl ConnectionTrait,
+    dealer_id: i64,
+    part_id: i64,
+    serials: &[String],
+) -> Result<Vec<String>, AppError> {
+    if serials.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(part_unit::Entity::find()
+        .select_only()
+        .column(part_unit::Column::Serial)
+        .filter(part_unit::Column::PartId.eq(part_id))
+        .filter(part_unit::Column::DealerId.eq(dealer_id))
+        .filter(part_unit::Column::Status.eq(UnitStatus::Removed.as_str()))
+        .filter(part_unit::Column::Serial.is_in(serials.to_vec()))
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// Makes sure the dealer has a level row for the part (on hand 0).
