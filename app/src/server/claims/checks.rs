@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::model::AppError;
 use crate::model::authorization::Question;
@@ -15,17 +15,22 @@ use crate::server::entities::{
     claim, claim_line, odometer_reading, part, repair_order, vehicle, vehicle_model, warranty_policy,
 };
 
-/// What a submission found: the checks in order, and the authorization
-/// that covers the work (if one does).
+/// What a submission found: the checks in order, the authorization that
+/// covers the work (if one does), and what was read to judge them.
 pub(super) struct Findings {
     pub checks: Vec<CheckOutcome>,
     pub authorization_id: Option<i64>,
     /// The claim's lines as judged.
     pub lines: Vec<claim_line::Model>,
+    pub repair: repair_order::Model,
+    pub vehicle: vehicle::Model,
+    pub model: vehicle_model::Model,
+    pub causal_part_number: String,
 }
 
-/// Runs the checks of DESIGN §4 for `claim` as it stands: a dozen indexed
-/// reads, whatever the number of lines, authorizations or supersessions.
+/// Runs the checks of DESIGN §4 for `claim` as it stands: seven indexed
+/// reads, whatever the number of lines or authorizations (one more per link
+/// of a supersession chain).
 pub(super) async fn run(db: &impl ConnectionTrait, claim: &claim::Model) -> Result<Findings, AppError> {
     let missing = |what: &str| AppError::from(anyhow::anyhow!("claim {} lost its {what}", claim.id));
     let (repair, vehicle, model) = repair_order::Entity::find_by_id(claim.repair_id)
@@ -36,16 +41,23 @@ pub(super) async fn run(db: &impl ConnectionTrait, claim: &claim::Model) -> Resu
         .ok_or_else(|| missing("repair"))?;
     let vehicle = vehicle.ok_or_else(|| missing("vehicle"))?;
     let model = model.ok_or_else(|| missing("model"))?;
-    let lines = claim_line::Entity::find()
+    let (lines, line_parts): (Vec<claim_line::Model>, Vec<Option<part::Model>>) = claim_line::Entity::find()
         .filter(claim_line::Column::ClaimId.eq(claim.id))
         .order_by_asc(claim_line::Column::Id)
+        .find_also_related(part::Entity)
         .all(db)
-        .await?;
-    let mut part_ids: Vec<i64> = lines.iter().filter_map(|l| l.part_id).collect();
-    part_ids.sort_unstable();
-    part_ids.dedup();
-    let mut facts = part_facts(db, part_ids.iter().copied().chain([claim.causal_part_id]).collect()).await?;
-    let claimed: Vec<PartFacts> = part_ids.iter().filter_map(|id| facts.get(id).map(|(f, _)| f.clone())).collect();
+        .await?
+        .into_iter()
+        .unzip();
+    let mut parts: Vec<part::Model> = line_parts.into_iter().flatten().collect();
+    parts.sort_unstable_by_key(|p| p.id);
+    parts.dedup_by_key(|p| p.id);
+    let claimed_ids: Vec<i64> = parts.iter().map(|p| p.id).collect();
+    if !claimed_ids.contains(&claim.causal_part_id) {
+        parts.extend(part::Entity::find_by_id(claim.causal_part_id).one(db).await?);
+    }
+    let mut facts = part_facts(db, parts).await?;
+    let claimed: Vec<PartFacts> = claimed_ids.iter().filter_map(|id| facts.get(id).map(|(f, _)| f.clone())).collect();
     let (causal, category) = facts.remove(&claim.causal_part_id).ok_or_else(|| missing("causal part"))?;
     let day = repair.opened_on;
 
@@ -54,19 +66,25 @@ pub(super) async fn run(db: &impl ConnectionTrait, claim: &claim::Model) -> Resu
         Question { dealer_id: claim.dealer_id, oem_id: vehicle.oem_id, model_id: vehicle.model_id, service_type, day };
     let covering = crate::server::authorizations::covering(db, &question).await?;
     let policy = policy_for(db, &vehicle, category).await?;
+    let history = history(db, claim, &repair).await?;
 
     let checks = vec![
         rules::check_authorization(covering.as_ref().map(|a| a.number.as_str()), service_type, &model.name, day),
         rules::check_coverage_time(policy, vehicle.in_service_date, day),
         rules::check_coverage_mileage(policy, repair.odometer_km),
         rules::check_part_eligibility(&causal, &claimed),
-        rules::check_duplicate(
-            duplicate(db, claim, day).await?.as_ref().map(|(n, d)| (n.as_str(), *d)),
-            &causal.part_number,
-        ),
-        rules::check_odometer(higher_earlier(db, &repair).await?, repair.odometer_km),
+        rules::check_duplicate(history.twin.as_ref().map(|(n, d)| (n.as_str(), *d)), &causal.part_number),
+        rules::check_odometer(history.higher_earlier, repair.odometer_km),
     ];
-    Ok(Findings { checks, authorization_id: covering.map(|a| a.id), lines })
+    Ok(Findings {
+        checks,
+        authorization_id: covering.map(|a| a.id),
+        lines,
+        repair,
+        vehicle,
+        model,
+        causal_part_number: causal.part_number,
+    })
 }
 
 /// The causal category's policy (the model's, else the OEM's), else the
@@ -93,9 +111,8 @@ async fn policy_for(
 /// chain, not one per part.
 async fn part_facts(
     db: &impl ConnectionTrait,
-    ids: Vec<i64>,
+    parts: Vec<part::Model>,
 ) -> Result<HashMap<i64, (PartFacts, ComponentCategory)>, AppError> {
-    let parts = part::Entity::find().filter(part::Column::Id.is_in(ids)).all(db).await?;
     let mut known: HashMap<i64, part::Model> = HashMap::new();
     let mut wanted: Vec<i64> = parts.iter().filter_map(|p| p.superseded_by_id).collect();
     // Chains are acyclic (the catalogue refuses loops); the bound is a guard.
@@ -133,53 +150,71 @@ async fn part_facts(
         .collect())
 }
 
-/// Another live claim on the same vehicle and causal part whose repair is
-/// within 30 days of this one's — one query, however many claims the
-/// vehicle has.
-async fn duplicate(
-    db: &impl ConnectionTrait,
-    claim: &claim::Model,
-    day: NaiveDate,
-) -> Result<Option<(String, NaiveDate)>, AppError> {
-    let window = Duration::days(rules::DUPLICATE_DAYS);
-    let mut near = Query::select();
-    near.column(repair_order::Column::Id)
-        .from(repair_order::Entity)
-        .and_where(Expr::col(repair_order::Column::VehicleId).eq(claim.vehicle_id))
-        .and_where(Expr::col(repair_order::Column::OpenedOn).gte(day - window))
-        .and_where(Expr::col(repair_order::Column::OpenedOn).lte(day + window));
-    let Some(other) = claim::Entity::find()
-        .filter(claim::Column::VehicleId.eq(claim.vehicle_id))
-        .filter(claim::Column::CausalPartId.eq(claim.causal_part_id))
-        .filter(claim::Column::Id.ne(claim.id))
-        .filter(claim::Column::Status.ne(ClaimStatus::Withdrawn.as_str()))
-        .filter(claim::Column::RepairId.in_subquery(near))
-        .order_by_asc(claim::Column::Id)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let repair = repair_order::Entity::find_by_id(other.repair_id).one(db).await?;
-    Ok(repair.map(|r| (other.number, r.opened_on)))
+/// What the vehicle's history says to checks 5 and 6.
+struct History {
+    /// Another live claim on the same vehicle and causal part whose repair
+    /// is within 30 days of this one's: its number and repair date.
+    twin: Option<(String, NaiveDate)>,
+    /// The highest earlier reading of the vehicle above this repair's.
+    higher_earlier: Option<(i64, NaiveDate)>,
 }
 
-/// The highest earlier reading of the vehicle above this repair's, if any.
-async fn higher_earlier(
+/// Both facts in one statement of four indexed scalar subqueries, however
+/// many claims and readings the vehicle has.
+async fn history(
     db: &impl ConnectionTrait,
+    claim: &claim::Model,
     repair: &repair_order::Model,
-) -> Result<Option<(i64, NaiveDate)>, AppError> {
-    let reading = odometer_reading::Entity::find()
-        .filter(odometer_reading::Column::VehicleId.eq(repair.vehicle_id))
-        .filter(odometer_reading::Column::ReadingDate.lte(repair.opened_on))
-        .filter(odometer_reading::Column::Km.gt(repair.odometer_km))
-        .filter(
-            Condition::any()
-                .add(odometer_reading::Column::RepairId.is_null())
-                .add(odometer_reading::Column::RepairId.ne(repair.id)),
-        )
-        .order_by_desc(odometer_reading::Column::Km)
-        .one(db)
-        .await?;
-    Ok(reading.map(|r| (r.km, r.reading_date)))
+) -> Result<History, AppError> {
+    let window = Duration::days(rules::DUPLICATE_DAYS);
+    let day = repair.opened_on;
+    let twin = |column: Expr| {
+        let mut query = Query::select();
+        query
+            .expr(column)
+            .from(claim::Entity)
+            .inner_join(
+                repair_order::Entity,
+                Expr::col((repair_order::Entity, repair_order::Column::Id))
+                    .equals((claim::Entity, claim::Column::RepairId)),
+            )
+            .and_where(Expr::col((claim::Entity, claim::Column::VehicleId)).eq(claim.vehicle_id))
+            .and_where(Expr::col((claim::Entity, claim::Column::CausalPartId)).eq(claim.causal_part_id))
+            .and_where(Expr::col((claim::Entity, claim::Column::Id)).ne(claim.id))
+            .and_where(Expr::col((claim::Entity, claim::Column::Status)).ne(ClaimStatus::Withdrawn.as_str()))
+            .and_where(Expr::col((repair_order::Entity, repair_order::Column::OpenedOn)).gte(day - window))
+            .and_where(Expr::col((repair_order::Entity, repair_order::Column::OpenedOn)).lte(day + window))
+            .order_by((claim::Entity, claim::Column::Id), Order::Asc)
+            .limit(1);
+        Expr::SubQuery(None, Box::new(query.into()))
+    };
+    let reading = |column: odometer_reading::Column| {
+        let mut query = Query::select();
+        query
+            .column(column)
+            .from(odometer_reading::Entity)
+            .and_where(Expr::col(odometer_reading::Column::VehicleId).eq(repair.vehicle_id))
+            .and_where(Expr::col(odometer_reading::Column::ReadingDate).lte(day))
+            .and_where(Expr::col(odometer_reading::Column::Km).gt(repair.odometer_km))
+            .and_where(
+                Expr::col(odometer_reading::Column::RepairId)
+                    .is_null()
+                    .or(Expr::col(odometer_reading::Column::RepairId).ne(repair.id)),
+            )
+            .order_by(odometer_reading::Column::Km, Order::Desc)
+            .limit(1);
+        Expr::SubQuery(None, Box::new(query.into()))
+    };
+    let mut query = Query::select();
+    query
+        .expr_as(twin(Expr::col((claim::Entity, claim::Column::Number))), "twin_number")
+        .expr_as(twin(Expr::col((repair_order::Entity, repair_order::Column::OpenedOn))), "twin_day")
+        .expr_as(reading(odometer_reading::Column::Km), "reading_km")
+        .expr_as(reading(odometer_reading::Column::ReadingDate), "reading_day");
+    let row = db.query_one(&query).await?.ok_or_else(|| anyhow::anyhow!("a select without a table gave no row"))?;
+    let twin_number: Option<String> = row.try_get("", "twin_number")?;
+    let twin_day: Option<NaiveDate> = row.try_get("", "twin_day")?;
+    let reading_km: Option<i64> = row.try_get("", "reading_km")?;
+    let reading_day: Option<NaiveDate> = row.try_get("", "reading_day")?;
+    Ok(History { twin: twin_number.zip(twin_day), higher_earlier: reading_km.zip(reading_day) })
 }

@@ -7,8 +7,8 @@
 use chrono::{Datelike, Utc};
 use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -64,19 +64,10 @@ pub async fn submit(
         return Err(AppError::bad_request("The Idempotency-Key header must be at most 128 characters."));
     }
     for _ in 0..ATTEMPTS {
-        let claim = own_claim(db, actor, id).await?;
-        if let Some(key) = &key {
-            let used = claim::Entity::find()
-                .filter(claim::Column::DealerId.eq(claim.dealer_id))
-                .filter(claim::Column::IdempotencyKey.eq(key.as_str()))
-                .one(db)
-                .await?;
-            match used {
-                Some(same) if same.id == claim.id => return get(db, actor, id).await,
-                Some(other) => return Err(key_used(&other.number)),
-                None => {}
-            }
-        }
+        let (claim, dealer) = match to_submit(db, actor, id, key.as_deref()).await? {
+            ToSubmit::Done => return get(db, actor, id).await,
+            ToSubmit::Claim(found) => *found,
+        };
         let to = step(&claim, ClaimAction::Submit)?;
         let findings = checks::run(db, &claim).await?;
         let blocking: Vec<rules::CheckOutcome> = findings.checks.iter().filter(|c| c.blocking()).cloned().collect();
@@ -112,7 +103,21 @@ pub async fn submit(
         tx.record(changed_entry(&claim, action, data)).await?;
         tx.commit().await?;
         return if blocking.is_empty() {
-            read::detail(db, actor, changed, findings.checks, findings.lines).await
+            let causal = (claim.causal_part_id, findings.causal_part_number);
+            let known = read::Known {
+                checks: findings.checks,
+                lines: findings.lines,
+                related: Some(read::Related::of_one(
+                    &dealer,
+                    findings.repair,
+                    findings.vehicle,
+                    findings.model,
+                    causal,
+                )),
+                // A draft has no part returns: the OEM cannot see it to ask for one.
+                part_returns: Some(Vec::new()),
+            };
+            read::detail(db, actor, changed, known).await
         } else {
             Err(AppError::submission_blocked(blocking))
         };
@@ -346,6 +351,45 @@ async fn own_claim(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> Result<
         .one(db)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// A claim as a submission finds it.
+enum ToSubmit {
+    /// Already submitted under this idempotency key: answered as it stands.
+    Done,
+    /// The dealer's own claim and the dealer.
+    Claim(Box<(claim::Model, dealer::Model)>),
+}
+
+/// The dealer's own claim with its dealer, in one query. With an
+/// idempotency key, the claim submitted under it is looked for in the same
+/// query: the same claim again is done, another is a conflict.
+async fn to_submit(db: &DatabaseConnection, actor: &Actor, id: i64, key: Option<&str>) -> Result<ToSubmit, AppError> {
+    if actor.role != Role::Dealer {
+        // Not theirs to submit: unknown, or forbidden when they may see it.
+        return Err(own_claim(db, actor, id).await.err().unwrap_or(AppError::Forbidden));
+    }
+    let mut wanted = Condition::any().add(claim::Column::Id.eq(id));
+    if let Some(key) = key {
+        wanted = wanted.add(claim::Column::IdempotencyKey.eq(key));
+    }
+    let rows = claim::Entity::find()
+        .filter(claim::Column::DealerId.eq(actor.dealer_id.unwrap_or(-1)))
+        .filter(wanted)
+        .find_also_related(dealer::Entity)
+        .all(db)
+        .await?;
+    let mut found = None;
+    for (row, dealer) in rows {
+        if key.is_some() && row.idempotency_key.as_deref() == key {
+            return if row.id == id { Ok(ToSubmit::Done) } else { Err(key_used(&row.number)) };
+        }
+        if row.id == id {
+            let dealer = dealer.ok_or_else(|| anyhow::anyhow!("claim {id} lost its dealer"))?;
+            found = Some(ToSubmit::Claim(Box::new((row, dealer))));
+        }
+    }
+    found.ok_or(AppError::NotFound)
 }
 
 /// The dealer's own draft.

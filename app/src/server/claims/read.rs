@@ -39,22 +39,34 @@ pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Clai
         .order_by_asc(claim_line::Column::Id)
         .all(db)
         .await?;
-    detail(db, actor, row, checks, lines).await
+    detail(db, actor, row, Known { checks, lines, related: None, part_returns: None }).await
 }
 
-/// A claim the actor may see, in full, given its checks and lines.
+/// What a caller of [`detail`] has already read.
+pub(super) struct Known {
+    pub checks: Vec<CheckOutcome>,
+    pub lines: Vec<claim_line::Model>,
+    /// None: read them.
+    pub related: Option<Related>,
+    /// None: read them.
+    pub part_returns: Option<Vec<part_return::Model>>,
+}
+
+/// A claim the actor may see, in full, given what the caller has read.
 pub(super) async fn detail(
     db: &DatabaseConnection,
     actor: &Actor,
     row: claim::Model,
-    checks: Vec<CheckOutcome>,
-    lines: Vec<claim_line::Model>,
+    known: Known,
 ) -> Result<ClaimDto, AppError> {
+    let Known { checks, lines, related, part_returns } = known;
     let id = row.id;
-    let warnings =
-        HashMap::from([(id, checks.iter().filter(|c| c.result == CheckResult::Warn).map(|c| c.check).collect())]);
-    let mut dto =
-        summaries(db, vec![row], warnings).await?.pop().ok_or_else(|| anyhow::anyhow!("claim {id} went missing"))?;
+    let related = match related {
+        Some(related) => related,
+        None => Related::load(db, std::slice::from_ref(&row)).await?,
+    };
+    let warnings = checks.iter().filter(|c| c.result == CheckResult::Warn).map(|c| c.check).collect();
+    let mut dto = related.summary(row, warnings);
     dto.checks = checks;
     dto.lines = lines
         .into_iter()
@@ -76,28 +88,17 @@ pub(super) async fn detail(
             }
         })
         .collect();
-    let comments = claim_comment::Entity::find()
+    dto.comments = claim_comment::Entity::find()
         .filter(claim_comment::Column::ClaimId.eq(id))
         .order_by_asc(claim_comment::Column::Id)
+        .find_also_related(user::Entity)
         .all(db)
-        .await?;
-    let names: HashMap<i64, String> = if comments.is_empty() {
-        HashMap::new()
-    } else {
-        user::Entity::find()
-            .filter(user::Column::Id.is_in(comments.iter().map(|c| c.author_id).collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.display_name))
-            .collect()
-    };
-    dto.comments = comments
+        .await?
         .into_iter()
-        .map(|c| CommentDto {
+        .map(|(c, author)| CommentDto {
             id: c.id,
             author_id: c.author_id,
-            author_name: names.get(&c.author_id).cloned().unwrap_or_default(),
+            author_name: author.map(|u| u.display_name).unwrap_or_default(),
             body: c.body,
             created_at: c.created_at,
         })
@@ -117,11 +118,17 @@ pub(super) async fn detail(
             created_at: a.created_at,
         })
         .collect();
-    dto.part_returns = part_return::Entity::find()
-        .filter(part_return::Column::ClaimId.eq(id))
-        .order_by_asc(part_return::Column::Id)
-        .all(db)
-        .await?
+    let part_returns = match part_returns {
+        Some(rows) => rows,
+        None => {
+            part_return::Entity::find()
+                .filter(part_return::Column::ClaimId.eq(id))
+                .order_by_asc(part_return::Column::Id)
+                .all(db)
+                .await?
+        }
+    };
+    dto.part_returns = part_returns
         .into_iter()
         .map(|r| PartReturnDto {
             id: r.id,
@@ -321,81 +328,127 @@ async fn summaries(
     rows: Vec<claim::Model>,
     mut warnings: HashMap<i64, Vec<CheckKind>>,
 ) -> Result<Vec<ClaimDto>, AppError> {
-    let dealers: HashMap<i64, String> = dealer::Entity::find()
-        .filter(dealer::Column::Id.is_in(rows.iter().map(|r| r.dealer_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.code))
-        .collect();
-    let mut repairs: HashMap<i64, repair_order::Model> = HashMap::new();
-    let mut vehicles: HashMap<i64, vehicle::Model> = HashMap::new();
-    let mut models: HashMap<i64, String> = HashMap::new();
-    for (repair, vehicle, model) in repair_order::Entity::find()
-        .filter(repair_order::Column::Id.is_in(rows.iter().map(|r| r.repair_id).collect::<Vec<_>>()))
-        .find_also_related(vehicle::Entity)
-        .and_also_related(vehicle_model::Entity)
-        .all(db)
-        .await?
-    {
-        if let Some(model) = model {
-            models.insert(model.id, model.name);
-        }
-        if let Some(vehicle) = vehicle {
-            vehicles.insert(vehicle.id, vehicle);
-        }
-        repairs.insert(repair.id, repair);
-    }
-    let parts: HashMap<i64, String> = part::Entity::find()
-        .filter(part::Column::Id.is_in(rows.iter().map(|r| r.causal_part_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.part_number))
-        .collect();
+    let related = Related::load(db, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|c| {
-            let repair = repairs.get(&c.repair_id);
-            let vehicle = vehicles.get(&c.vehicle_id);
-            ClaimDto {
-                id: c.id,
-                status: ClaimStatus::parse(&c.status).unwrap_or(ClaimStatus::Draft),
-                dealer_id: c.dealer_id,
-                dealer_code: dealers.get(&c.dealer_id).cloned().unwrap_or_default(),
-                oem_id: c.oem_id,
-                repair_id: c.repair_id,
-                repair_number: repair.map(|r| r.number.clone()).unwrap_or_default(),
-                repair_date: repair.map(|r| r.opened_on).unwrap_or_default(),
-                vehicle_id: c.vehicle_id,
-                vin: vehicle.map(|v| v.vin.clone()).unwrap_or_default(),
-                model_name: vehicle.and_then(|v| models.get(&v.model_id)).cloned().unwrap_or_default(),
-                authorization_id: c.authorization_id,
-                causal_part_id: c.causal_part_id,
-                causal_part_number: parts.get(&c.causal_part_id).cloned().unwrap_or_default(),
-                requested_total: Money { amount_minor: c.requested_minor, currency: c.currency.clone() },
-                approved_total: c.approved_minor.map(|a| Money { amount_minor: a, currency: c.currency.clone() }),
-                warnings: warnings.remove(&c.id).unwrap_or_default(),
-                number: c.number,
-                failure_code: c.failure_code,
-                currency: c.currency,
-                version: c.version,
-                appealed: c.appealed,
-                info_answered: c.info_answered,
-                age_days: c.submitted_at.map(|at| (chrono::Utc::now() - at).num_days()),
-                submitted_at: c.submitted_at,
-                decided_at: c.decided_at,
-                paid_at: c.paid_at,
-                payment_reference: c.payment_reference,
-                created_at: c.created_at,
-                updated_at: c.updated_at,
-                lines: Vec::new(),
-                checks: Vec::new(),
-                comments: Vec::new(),
-                attachments: Vec::new(),
-                part_returns: Vec::new(),
-                timeline: Vec::new(),
-            }
+            let warnings = warnings.remove(&c.id).unwrap_or_default();
+            related.summary(c, warnings)
         })
         .collect())
+}
+
+/// What a claim's summary names besides the claim's own row: its dealer's
+/// code, its repair, vehicle and model, its causal part's number.
+#[derive(Default)]
+pub(super) struct Related {
+    dealers: HashMap<i64, String>,
+    repairs: HashMap<i64, repair_order::Model>,
+    vehicles: HashMap<i64, vehicle::Model>,
+    models: HashMap<i64, String>,
+    parts: HashMap<i64, String>,
+}
+
+impl Related {
+    /// Reads them for `rows` in three queries, however many rows.
+    async fn load(db: &DatabaseConnection, rows: &[claim::Model]) -> Result<Self, AppError> {
+        let dealers = dealer::Entity::find()
+            .filter(dealer::Column::Id.is_in(rows.iter().map(|r| r.dealer_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.code))
+            .collect();
+        let mut related = Self { dealers, ..Self::default() };
+        for (repair, vehicle, model) in repair_order::Entity::find()
+            .filter(repair_order::Column::Id.is_in(rows.iter().map(|r| r.repair_id).collect::<Vec<_>>()))
+            .find_also_related(vehicle::Entity)
+            .and_also_related(vehicle_model::Entity)
+            .all(db)
+            .await?
+        {
+            related.add_repair(repair, vehicle, model);
+        }
+        related.parts = part::Entity::find()
+            .filter(part::Column::Id.is_in(rows.iter().map(|r| r.causal_part_id).collect::<Vec<_>>()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.part_number))
+            .collect();
+        Ok(related)
+    }
+
+    /// What one claim's caller has already read.
+    pub(super) fn of_one(
+        dealer: &dealer::Model,
+        repair: repair_order::Model,
+        vehicle: vehicle::Model,
+        model: vehicle_model::Model,
+        causal_part: (i64, String),
+    ) -> Self {
+        let mut related = Self::default();
+        related.dealers.insert(dealer.id, dealer.code.clone());
+        related.add_repair(repair, Some(vehicle), Some(model));
+        related.parts.insert(causal_part.0, causal_part.1);
+        related
+    }
+
+    fn add_repair(
+        &mut self,
+        repair: repair_order::Model,
+        vehicle: Option<vehicle::Model>,
+        model: Option<vehicle_model::Model>,
+    ) {
+        if let Some(model) = model {
+            self.models.insert(model.id, model.name);
+        }
+        if let Some(vehicle) = vehicle {
+            self.vehicles.insert(vehicle.id, vehicle);
+        }
+        self.repairs.insert(repair.id, repair);
+    }
+
+    fn summary(&self, c: claim::Model, warnings: Vec<CheckKind>) -> ClaimDto {
+        let repair = self.repairs.get(&c.repair_id);
+        let vehicle = self.vehicles.get(&c.vehicle_id);
+        ClaimDto {
+            id: c.id,
+            status: ClaimStatus::parse(&c.status).unwrap_or(ClaimStatus::Draft),
+            dealer_id: c.dealer_id,
+            dealer_code: self.dealers.get(&c.dealer_id).cloned().unwrap_or_default(),
+            oem_id: c.oem_id,
+            repair_id: c.repair_id,
+            repair_number: repair.map(|r| r.number.clone()).unwrap_or_default(),
+            repair_date: repair.map(|r| r.opened_on).unwrap_or_default(),
+            vehicle_id: c.vehicle_id,
+            vin: vehicle.map(|v| v.vin.clone()).unwrap_or_default(),
+            model_name: vehicle.and_then(|v| self.models.get(&v.model_id)).cloned().unwrap_or_default(),
+            authorization_id: c.authorization_id,
+            causal_part_id: c.causal_part_id,
+            causal_part_number: self.parts.get(&c.causal_part_id).cloned().unwrap_or_default(),
+            requested_total: Money { amount_minor: c.requested_minor, currency: c.currency.clone() },
+            approved_total: c.approved_minor.map(|a| Money { amount_minor: a, currency: c.currency.clone() }),
+            warnings,
+            number: c.number,
+            failure_code: c.failure_code,
+            currency: c.currency,
+            version: c.version,
+            appealed: c.appealed,
+            info_answered: c.info_answered,
+            age_days: c.submitted_at.map(|at| (chrono::Utc::now() - at).num_days()),
+            submitted_at: c.submitted_at,
+            decided_at: c.decided_at,
+            paid_at: c.paid_at,
+            payment_reference: c.payment_reference,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+            lines: Vec::new(),
+            checks: Vec::new(),
+            comments: Vec::new(),
+            attachments: Vec::new(),
+            part_returns: Vec::new(),
+            timeline: Vec::new(),
+        }
+    }
 }

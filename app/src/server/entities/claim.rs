@@ -36,6 +36,15 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::dealer::Entity", from = "Column::DealerId", to = "super::dealer::Column::Id")]
+    Dealer,
+}
+
+impl Related<super::dealer::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Dealer.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -159,8 +159,8 @@ fn broken(seq: i64) -> VerifyReport {
 mod tests {
     use super::super::{Change, LedgerTx};
     use super::*;
-    use chrono::TimeZone;
-    use sea_orm::DatabaseConnection;
+    use chrono::{SubsecRound, TimeZone};
+    use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
     use serde_json::json;
 
     fn link(data: &str) -> Link<'_> {
@@ -258,6 +258,47 @@ mod tests {
         let tx = LedgerTx::begin(&db, Some(1)).await.expect("begins");
         assert!(matches!(tx.commit().await, Err(AppError::Internal { .. })));
         assert_eq!(verify_chain(&db).await.expect("verifies").entries, Some(0));
+    }
+
+    #[tokio::test]
+    async fn an_entry_written_behind_the_process_s_back_is_chained_onto() {
+        // A database file: this process's writers queue for it and keep the
+        // head they committed; another process's entries move it unseen.
+        let dir = std::env::temp_dir().join(format!("al-ledger-head-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("creates a directory");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display());
+        let db = crate::server::db::open(&url).await.expect("opens a database file");
+        append(&db, 1).await;
+
+        let head = ledger_head::Entity::find_by_id(1).one(&db).await.expect("reads").expect("exists");
+        let at = Utc::now().trunc_subsecs(6);
+        let other = Link { seq: head.seq + 1, at, actor_id: None, entity_id: 9, ..link("{}") };
+        let hash = other.hash(&head.hash);
+        let entry = ledger_entry::ActiveModel {
+            seq: Set(other.seq),
+            at: Set(at),
+            actor_id: Set(None),
+            dealer_id: Set(None),
+            oem_id: Set(None),
+            entity: Set(other.entity.into()),
+            entity_id: Set(other.entity_id),
+            action: Set(other.action.into()),
+            data: Set(other.data.into()),
+            prev_hash: Set(head.hash.clone()),
+            hash: Set(hash.clone()),
+        };
+        entry.insert(&db).await.expect("another process appends");
+        ledger_head::ActiveModel { id: Set(1), seq: Set(other.seq), hash: Set(hash) }
+            .update(&db)
+            .await
+            .expect("and moves the head");
+
+        append(&db, 3).await;
+        let report = verify_chain(&db).await.expect("verifies");
+        db.close().await.expect("closes");
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(report.ok, "{report:?}");
+        assert_eq!(report.entries, Some(3));
     }
 
     #[test]

@@ -10,9 +10,11 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
 use chrono::{SubsecRound, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
 };
 use serde_json::Value;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -56,6 +58,12 @@ impl Change {
     }
 }
 
+/// The chain's head: the last entry's seq and hash.
+type Head = (i64, String);
+
+/// A queue of writers, holding the head its last writer committed.
+type Turn = Arc<Mutex<Option<Head>>>;
+
 /// A write transaction bound to the ledger. Use it as the connection for the
 /// change's statements, `record` what changed, then `commit`.
 pub struct LedgerTx {
@@ -64,37 +72,44 @@ pub struct LedgerTx {
     txn: DatabaseTransaction,
     actor_id: Option<i64>,
     appended: usize,
-    /// The chain's head as this transaction sees it: (seq, hash).
-    head: (i64, String),
-    _turn: Option<OwnedMutexGuard<()>>,
+    /// The chain's head as this transaction sees it.
+    head: Head,
+    /// Whether `head` was read (and locked) in this transaction; otherwise it
+    /// is the head this process committed last, checked when it is moved.
+    head_read: bool,
+    /// This writer's turn, holding the head its last holder committed.
+    turn: Option<OwnedMutexGuard<Option<Head>>>,
 }
 
 impl LedgerTx {
-    /// Begins a transaction and locks the chain head first. On PostgreSQL the
-    /// row lock serializes appends. On SQLite the write takes the database's
-    /// write lock before anything is read; writers of this process first
-    /// queue for their turn in arrival order (see [`write_turn`]), so they
-    /// neither hold pool connections while they wait nor sleep in SQLite's
-    /// busy handler (which backs off up to 100 ms and left the lock idle).
+    /// Begins a write transaction. On PostgreSQL the head's row is locked and
+    /// read first: the lock serializes appends of every instance. On a SQLite
+    /// file, writers of this process first queue for their turn in arrival
+    /// order (see [`write_turn`]), so they neither hold pool connections
+    /// while they wait nor sleep in SQLite's busy handler (which backs off up
+    /// to 100 ms and left the lock idle); the transaction then begins
+    /// IMMEDIATE (the write lock), and the head is the one the previous turn
+    /// committed — checked, not read, when it moves (see [`Self::record_all`]).
     ///
     /// # Errors
     /// When the database is unavailable.
     pub async fn begin(db: &DatabaseConnection, actor_id: Option<i64>) -> Result<Self, AppError> {
-        let turn = match write_turn(db) {
+        let mut turn = match write_turn(db) {
             Some(gate) => Some(gate.lock_owned().await),
             None => None,
         };
-        let txn = db.begin().await?;
-        // Locks the head and reads it in one statement (SQLite ≥ 3.35, PostgreSQL).
-        let head = txn
-            .query_one_raw(Statement::from_string(
-                txn.get_database_backend(),
-                "UPDATE ledger_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
-            ))
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("the ledger head row is missing"))?;
-        let head = (head.try_get::<i64>("", "seq")?, head.try_get::<String>("", "hash")?);
-        Ok(Self { txn, actor_id, appended: 0, head, _turn: turn })
+        // Taken, not copied: a change that fails leaves no head behind it.
+        let known = turn.as_mut().and_then(|head| head.take());
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
+        let txn = db.begin_with_options(options).await?;
+        let (head, head_read) = match known {
+            Some(head) => (head, false),
+            None => (read_head(&txn).await?, true),
+        };
+        Ok(Self { txn, actor_id, appended: 0, head, head_read, turn })
     }
 
     /// The user the entries are recorded for (none for the demo seed).
@@ -110,8 +125,10 @@ impl LedgerTx {
         self.record_all(vec![change]).await
     }
 
-    /// Appends entries in order: the chain is computed here and the rows are
-    /// written in multi-row inserts (an import writes 100,000 at once).
+    /// Appends entries in order: the chain is computed here, the head moved
+    /// only if it is still where this transaction believes (else it is read
+    /// and the chain computed again), and the rows are written in multi-row
+    /// inserts (an import writes 100,000 at once).
     ///
     /// # Errors
     /// When the database write fails.
@@ -119,39 +136,20 @@ impl LedgerTx {
         if changes.is_empty() {
             return Ok(());
         }
-        let (mut seq, mut prev) = self.head.clone();
         let at = Utc::now().trunc_subsecs(6);
-        let mut rows = Vec::with_capacity(changes.len());
-        for change in changes {
-            seq += 1;
-            let data = canonical_json(&change.data);
-            let link = Link {
-                seq,
-                at,
-                actor_id: self.actor_id,
-                dealer_id: change.dealer_id,
-                oem_id: change.oem_id,
-                entity: change.entity,
-                entity_id: change.entity_id,
-                action: change.action,
-                data: &data,
-            };
-            let hash = link.hash(&prev);
-            rows.push(vec![
-                seq.into(),
-                at.into(),
-                self.actor_id.into(),
-                change.dealer_id.into(),
-                change.oem_id.into(),
-                change.entity.into(),
-                change.entity_id.into(),
-                change.action.into(),
-                data.into(),
-                std::mem::replace(&mut prev, hash.clone()).into(),
-                hash.into(),
-            ]);
-            self.appended += 1;
-        }
+        let data: Vec<String> = changes.iter().map(|change| canonical_json(&change.data)).collect();
+        let (rows, head) = loop {
+            let (rows, head) = self.chain(&changes, &data, at);
+            if self.move_head(&head).await? {
+                break (rows, head);
+            }
+            if self.head_read {
+                return Err(anyhow::anyhow!("the ledger head moved inside a transaction that locked it").into());
+            }
+            // Another process wrote since this one's last turn.
+            self.head = read_head(&self.txn).await?;
+            self.head_read = true;
+        };
         super::bulk::insert(
             &self.txn,
             "ledger_entries",
@@ -171,33 +169,106 @@ impl LedgerTx {
             rows,
         )
         .await?;
-        ledger_head::ActiveModel { id: Set(1), seq: Set(seq), hash: Set(prev.clone()) }.update(&self.txn).await?;
-        self.head = (seq, prev);
+        self.appended += changes.len();
+        self.head = head;
         Ok(())
     }
 
-    /// Commits the change and its ledger entries together.
+    /// The rows of `changes` linked on from the current head, and the head
+    /// after them.
+    fn chain(
+        &self,
+        changes: &[Change],
+        data: &[String],
+        at: chrono::DateTime<Utc>,
+    ) -> (Vec<Vec<sea_orm::Value>>, Head) {
+        let (mut seq, mut prev) = self.head.clone();
+        let mut rows = Vec::with_capacity(changes.len());
+        for (change, data) in changes.iter().zip(data) {
+            seq += 1;
+            let link = Link {
+                seq,
+                at,
+                actor_id: self.actor_id,
+                dealer_id: change.dealer_id,
+                oem_id: change.oem_id,
+                entity: change.entity,
+                entity_id: change.entity_id,
+                action: change.action,
+                data,
+            };
+            let hash = link.hash(&prev);
+            rows.push(vec![
+                seq.into(),
+                at.into(),
+                self.actor_id.into(),
+                change.dealer_id.into(),
+                change.oem_id.into(),
+                change.entity.into(),
+                change.entity_id.into(),
+                change.action.into(),
+                data.clone().into(),
+                std::mem::replace(&mut prev, hash.clone()).into(),
+                hash.into(),
+            ]);
+        }
+        (rows, (seq, prev))
+    }
+
+    /// Moves the head from where this transaction believes it is to `to`;
+    /// false when it is elsewhere.
+    async fn move_head(&self, to: &Head) -> Result<bool, AppError> {
+        let moved = ledger_head::Entity::update_many()
+            .col_expr(ledger_head::Column::Seq, Expr::value(to.0))
+            .col_expr(ledger_head::Column::Hash, Expr::value(to.1.clone()))
+            .filter(ledger_head::Column::Id.eq(1))
+            .filter(ledger_head::Column::Seq.eq(self.head.0))
+            .filter(ledger_head::Column::Hash.eq(self.head.1.clone()))
+            .exec(&self.txn)
+            .await?;
+        Ok(moved.rows_affected == 1)
+    }
+
+    /// Commits the change and its ledger entries together, and hands the
+    /// head on to the next writer of this process.
     ///
     /// # Errors
     /// `Internal` when nothing was recorded (a bug: the change is rolled
     /// back), or when the commit fails.
     pub async fn commit(self) -> Result<(), AppError> {
-        if self.appended == 0 {
-            self.txn.rollback().await?;
+        let Self { txn, appended, head, turn, .. } = self;
+        if appended == 0 {
+            txn.rollback().await?;
             return Err(anyhow::anyhow!("a write transaction tried to commit without a ledger entry").into());
         }
-        self.txn.commit().await?;
+        txn.commit().await?;
+        if let Some(mut turn) = turn {
+            *turn = Some(head);
+        }
         Ok(())
     }
 }
 
+/// Locks the chain's head and reads it, in one statement (SQLite ≥ 3.35,
+/// PostgreSQL).
+async fn read_head(txn: &DatabaseTransaction) -> Result<Head, AppError> {
+    let head = txn
+        .query_one_raw(Statement::from_string(
+            txn.get_database_backend(),
+            "UPDATE ledger_head SET seq = seq WHERE id = 1 RETURNING seq, hash",
+        ))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the ledger head row is missing"))?;
+    Ok((head.try_get::<i64>("", "seq")?, head.try_get::<String>("", "hash")?))
+}
+
 /// The queue of this process's writers to one SQLite database file (SQLite
 /// has one writer at a time; a fair async mutex hands the lock on in arrival
-/// order). None for PostgreSQL, whose row lock on the head queues writers
-/// of every instance, and for in-memory databases, whose single connection
-/// already does.
-fn write_turn(db: &DatabaseConnection) -> Option<Arc<Mutex<()>>> {
-    static TURNS: LazyLock<std::sync::Mutex<HashMap<PathBuf, Arc<Mutex<()>>>>> = LazyLock::new(Default::default);
+/// order), holding the ledger head the last turn committed. None for
+/// PostgreSQL, whose row lock on the head queues writers of every instance,
+/// and for in-memory databases, whose single connection already does.
+fn write_turn(db: &DatabaseConnection) -> Option<Turn> {
+    static TURNS: LazyLock<std::sync::Mutex<HashMap<PathBuf, Turn>>> = LazyLock::new(Default::default);
     if db.get_database_backend() != DbBackend::Sqlite {
         return None;
     }
