@@ -4,12 +4,12 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    QuerySelect, QueryTrait, Set,
 };
 use serde_json::json;
 
 use super::entities::{api_token, login_failure, session, user};
-use super::ledger::{Change, LedgerTx};
+use super::ledger::{self, Change, LedgerTx};
 use crate::model::{AppError, Role, validate};
 
 /// Sessions end after this long without a request…
@@ -245,7 +245,8 @@ pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Opt
         return Ok(None);
     };
     if row.expires_at <= now || row.last_seen_at + SESSION_IDLE <= now {
-        session::Entity::delete_by_id(row.id).exec(db).await?;
+        let expired = session::Entity::delete_many().filter(session::Column::Id.eq(row.id)).into_query();
+        ledger::bookkeeping(db, &expired).await?;
         return Ok(None);
     }
     let Some(user) = user.filter(|u| u.active) else {
@@ -253,11 +254,11 @@ pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Opt
     };
     if row.last_seen_at + TOUCH_EVERY <= now {
         // Operational bookkeeping, not a change of the record: no ledger entry.
-        session::Entity::update_many()
+        let touch = session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
             .filter(session::Column::Id.eq(row.id))
-            .exec(db)
-            .await?;
+            .into_query();
+        ledger::bookkeeping(db, &touch).await?;
     }
     Ok(Actor::from_user(&user, Credential::Session(row.id)))
 }
@@ -283,11 +284,11 @@ pub async fn resolve_api_token(db: &DatabaseConnection, token: &str) -> Result<O
         return Ok(None);
     };
     if row.last_used_at.is_none_or(|at| at + TOUCH_EVERY <= now) {
-        api_token::Entity::update_many()
+        let touch = api_token::Entity::update_many()
             .col_expr(api_token::Column::LastUsedAt, sea_orm::sea_query::Expr::value(Some(now)))
             .filter(api_token::Column::Id.eq(row.id))
-            .exec(db)
-            .await?;
+            .into_query();
+        ledger::bookkeeping(db, &touch).await?;
     }
     Ok(Actor::from_user(&user, Credential::ApiToken(row.id)))
 }

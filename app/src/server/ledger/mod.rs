@@ -13,8 +13,8 @@ use chrono::{SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, Statement, StatementBuilder,
+    TransactionOptions, TransactionTrait,
 };
 use serde_json::Value;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -247,6 +247,23 @@ impl LedgerTx {
         }
         Ok(())
     }
+}
+
+/// Runs one bookkeeping write that is no change of a record (a session's
+/// last-seen time, say: no ledger entry) in this process's queue of
+/// writers. On SQLite it would otherwise wait for the write lock in the busy
+/// handler, sleeping while changes come and go — and a change that begins
+/// while it holds the lock would sleep there too, holding up every writer
+/// queued behind it.
+///
+/// # Errors
+/// When the database write fails.
+pub(crate) async fn bookkeeping<S: StatementBuilder>(db: &DatabaseConnection, statement: &S) -> Result<u64, AppError> {
+    let _turn = match write_turn(db) {
+        Some(gate) => Some(gate.lock_owned().await),
+        None => None,
+    };
+    Ok(db.execute(statement).await?.rows_affected())
 }
 
 /// Locks the chain's head and reads it, in one statement (SQLite ≥ 3.35,
