@@ -1,11 +1,13 @@
 //! Dealers: admins write; a dealer reads itself, a service manager the
 //! dealers its OEM has authorized.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Set,
 };
 use serde_json::{Map, Value, json};
 
@@ -17,6 +19,24 @@ use super::pagination;
 use crate::model::network::{self, DealerDto, DealerFilter, DealerInput, Money};
 use crate::model::user::Page;
 use crate::model::{AppError, FieldErrors, Role, validate};
+
+/// The codes of the given dealers, by id (for lists that name them; no
+/// scope check: callers show dealers of records already in scope).
+///
+/// # Errors
+/// When the database is unavailable.
+pub(crate) async fn codes(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    Ok(dealer::Entity::find()
+        .filter(dealer::Column::Id.is_in(ids.into_iter().collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.code))
+        .collect())
+}
 
 /// The dealers in the actor's scope, filtered and paged by id.
 ///

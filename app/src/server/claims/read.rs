@@ -352,13 +352,7 @@ pub(super) struct Related {
 impl Related {
     /// Reads them for `rows` in three queries, however many rows.
     async fn load(db: &DatabaseConnection, rows: &[claim::Model]) -> Result<Self, AppError> {
-        let dealers = dealer::Entity::find()
-            .filter(dealer::Column::Id.is_in(rows.iter().map(|r| r.dealer_id).collect::<Vec<_>>()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d.code))
-            .collect();
+        let dealers = crate::server::dealers::codes(db, rows.iter().map(|r| r.dealer_id)).await?;
         let mut related = Self { dealers, ..Self::default() };
         for (repair, vehicle, model) in repair_order::Entity::find()
             .filter(repair_order::Column::Id.is_in(rows.iter().map(|r| r.repair_id).collect::<Vec<_>>()))

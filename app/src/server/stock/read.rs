@@ -13,7 +13,7 @@ use crate::model::stock::{MovementDto, MovementFilter, MovementKind, StockFilter
 use crate::model::user::Page;
 use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
-use crate::server::entities::{dealer, part, stock_level, stock_movement};
+use crate::server::entities::{part, stock_level, stock_movement};
 use crate::server::pagination;
 
 /// Stock levels in the actor's scope, filtered, by id.
@@ -142,13 +142,7 @@ pub(crate) async fn level_dtos(
     rows: Vec<stock_level::Model>,
 ) -> Result<Vec<StockLevelDto>, AppError> {
     let parts = parts_by_id(db, rows.iter().map(|r| r.part_id).collect()).await?;
-    let dealers: HashMap<i64, String> = dealer::Entity::find()
-        .filter(dealer::Column::Id.is_in(rows.iter().map(|r| r.dealer_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|d| (d.id, d.code))
-        .collect();
+    let dealers = crate::server::dealers::codes(db, rows.iter().map(|r| r.dealer_id)).await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
