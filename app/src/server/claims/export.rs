@@ -2,7 +2,8 @@
 
 use sea_orm::{DatabaseConnection, QueryOrder, QuerySelect};
 
-use super::read::{dtos, filtered};
+use super::read::filtered;
+use super::summary::dtos;
 use crate::model::AppError;
 use crate::model::claim::ClaimFilter;
 use crate::server::auth::Actor;
