@@ -19,7 +19,7 @@ use crate::server::entities::{
 };
 use crate::server::{ledger, pagination};
 
-use super::summary::{Related, dtos};
+use super::summary::{Names, dtos};
 
 /// The review queue's statuses.
 const QUEUE: [ClaimStatus; 2] = [ClaimStatus::Submitted, ClaimStatus::InReview];
@@ -37,7 +37,7 @@ pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<Clai
         .order_by_asc(claim_line::Column::Id)
         .all(db)
         .await?;
-    detail(db, actor, row, Known { checks, lines, related: None, part_returns: None }).await
+    detail(db, actor, row, Known { checks, lines, names: None, part_returns: None }).await
 }
 
 /// What a caller of [`detail`] has already read.
@@ -45,7 +45,7 @@ pub(super) struct Known {
     pub checks: Vec<CheckOutcome>,
     pub lines: Vec<claim_line::Model>,
     /// None: read them.
-    pub related: Option<Related>,
+    pub names: Option<Names>,
     /// None: read them.
     pub part_returns: Option<Vec<part_return::Model>>,
 }
@@ -57,14 +57,16 @@ pub(super) async fn detail(
     row: claim::Model,
     known: Known,
 ) -> Result<ClaimDto, AppError> {
-    let Known { checks, lines, related, part_returns } = known;
+    let Known { checks, lines, names, part_returns } = known;
     let id = row.id;
-    let related = match related {
-        Some(related) => related,
-        None => Related::load(db, std::slice::from_ref(&row)).await?,
+    let mut names = match names {
+        Some(names) => names,
+        None => {
+            Names::load(db, [id]).await?.remove(&id).ok_or_else(|| anyhow::anyhow!("claim {id} lost a relation"))?
+        }
     };
-    let warnings = checks.iter().filter(|c| c.result == CheckResult::Warn).map(|c| c.check).collect();
-    let mut dto = related.summary(row, warnings);
+    names.warnings = checks.iter().filter(|c| c.result == CheckResult::Warn).map(|c| c.check).collect();
+    let mut dto = names.summary(row);
     dto.checks = checks;
     dto.lines = lines
         .into_iter()

@@ -75,17 +75,17 @@ pub async fn submit(
         tx.record(changed_entry(&claim, action, data)).await?;
         tx.commit().await?;
         return if blocking.is_empty() {
-            let causal = (claim.causal_part_id, findings.causal_part_number);
+            let names = summary::Names::of_one(
+                &dealer,
+                &findings.repair,
+                &findings.vehicle,
+                &findings.model,
+                findings.causal_part_number,
+            );
             let known = read::Known {
                 checks: findings.checks,
                 lines: findings.lines,
-                related: Some(summary::Related::of_one(
-                    &dealer,
-                    findings.repair,
-                    findings.vehicle,
-                    findings.model,
-                    causal,
-                )),
+                names: Some(names),
                 // A draft has no part returns: the OEM cannot see it to ask for one.
                 part_returns: Some(Vec::new()),
             };
