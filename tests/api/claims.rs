@@ -13,6 +13,7 @@ struct Case {
     manager: String,
     repair_id: i64,
     pack: i64,
+    model_id: i64,
 }
 
 fn priced(app: &TestApp, number: &str, currency: &str, serialized: bool) -> Value {
@@ -56,7 +57,7 @@ async fn case(app: &TestApp, in_service: &str, currency: &str) -> Case {
         assert_eq!(app.post(&dealer, &format!("{path}/{suffix}"), &body).await.status(), StatusCode::CREATED);
     }
     assert_eq!(app.post(&dealer, &format!("{path}/complete"), &json!({})).await.status(), StatusCode::OK);
-    Case { admin, dealer, manager, repair_id, pack }
+    Case { admin, dealer, manager, repair_id, pack, model_id }
 }
 
 async fn submit(app: &TestApp, token: &str, id: i64, key: &str) -> reqwest::Response {
@@ -228,6 +229,22 @@ async fn a_failing_check_keeps_the_claim_draft_and_says_why() {
     let claim = json(app.get(&c.dealer, &format!("/claims/{id}")).await).await;
     assert_eq!(claim["status"], "draft");
     assert_eq!(claim["checks"].as_array().map(Vec::len), Some(6), "the checks are kept for the dealer to read");
+}
+
+#[tokio::test]
+async fn the_model_s_own_policy_comes_before_the_oem_s() {
+    let app = spawn_app().await;
+    // The OEM's 96-month HV battery warranty runs to 2030; the model's own, of 48 months, ended in 2026.
+    let c = case(&app, "2022-01-10", "NOK").await;
+    let own = json!({"oem_id": app.oem, "model_id": c.model_id, "component_category": "hv_battery",
+        "months": 48, "km": 160_000});
+    assert_eq!(app.post(&c.admin, "/warranty-policies", &own).await.status(), StatusCode::CREATED);
+    let id = new_claim(&app, &c).await["id"].as_i64().expect("id");
+    let refused = submit(&app, &c.dealer, id, "k").await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = json(refused).await;
+    let explanation = body["error"]["checks"][0]["explanation"].as_str().unwrap_or_default().to_string();
+    assert!(explanation.contains("after the 48-month HV battery warranty ended on 2026-01-10"), "{explanation}");
 }
 
 #[tokio::test]

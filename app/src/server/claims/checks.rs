@@ -28,19 +28,23 @@ pub(super) struct Findings {
     pub causal_part_number: String,
 }
 
-/// Runs the checks of DESIGN §4 for `claim` as it stands: seven indexed
-/// reads, whatever the number of lines or authorizations (one more per link
-/// of a supersession chain).
-pub(super) async fn run(db: &impl ConnectionTrait, claim: &claim::Model) -> Result<Findings, AppError> {
+/// What a claim is about: its repair, the vehicle and its model.
+pub(super) struct Subject {
+    pub repair: repair_order::Model,
+    pub vehicle: vehicle::Model,
+    pub model: vehicle_model::Model,
+}
+
+/// Runs the checks of DESIGN §4 for `claim` as it stands, given its
+/// subject: four indexed reads, whatever the number of lines or
+/// authorizations (one more per link of a supersession chain).
+pub(super) async fn run(
+    db: &impl ConnectionTrait,
+    claim: &claim::Model,
+    subject: Subject,
+) -> Result<Findings, AppError> {
     let missing = |what: &str| AppError::from(anyhow::anyhow!("claim {} lost its {what}", claim.id));
-    let (repair, vehicle, model) = repair_order::Entity::find_by_id(claim.repair_id)
-        .find_also_related(vehicle::Entity)
-        .and_also_related(vehicle_model::Entity)
-        .one(db)
-        .await?
-        .ok_or_else(|| missing("repair"))?;
-    let vehicle = vehicle.ok_or_else(|| missing("vehicle"))?;
-    let model = model.ok_or_else(|| missing("model"))?;
+    let Subject { repair, vehicle, model } = subject;
     let (lines, line_parts): (Vec<claim_line::Model>, Vec<Option<part::Model>>) = claim_line::Entity::find()
         .filter(claim_line::Column::ClaimId.eq(claim.id))
         .order_by_asc(claim_line::Column::Id)
@@ -65,8 +69,8 @@ pub(super) async fn run(db: &impl ConnectionTrait, claim: &claim::Model) -> Resu
     let question =
         Question { dealer_id: claim.dealer_id, oem_id: vehicle.oem_id, model_id: vehicle.model_id, service_type, day };
     let covering = crate::server::authorizations::covering(db, &question).await?;
-    let policy = policy_for(db, &vehicle, category).await?;
-    let history = history(db, claim, &repair).await?;
+    let history = history(db, claim, &repair, &vehicle, category).await?;
+    let policy = history.policy;
 
     let checks = vec![
         rules::check_authorization(covering.as_ref().map(|a| a.number.as_str()), service_type, &model.name, day),
@@ -85,25 +89,6 @@ pub(super) async fn run(db: &impl ConnectionTrait, claim: &claim::Model) -> Resu
         model,
         causal_part_number: causal.part_number,
     })
-}
-
-/// The causal category's policy (the model's, else the OEM's), else the
-/// basic warranty's; none when the OEM has neither.
-async fn policy_for(
-    db: &impl ConnectionTrait,
-    vehicle: &vehicle::Model,
-    category: ComponentCategory,
-) -> Result<Option<Policy>, AppError> {
-    let policies =
-        warranty_policy::Entity::find().filter(warranty_policy::Column::OemId.eq(vehicle.oem_id)).all(db).await?;
-    let find = |category: ComponentCategory| {
-        let of = || policies.iter().filter(move |p| p.component_category == category.as_str());
-        of().find(|p| p.model_id == Some(vehicle.model_id)).or_else(|| of().find(|p| p.model_id.is_none()))
-    };
-    Ok(find(category)
-        .map(|p| (category, p))
-        .or_else(|| find(ComponentCategory::VehicleBasic).map(|p| (ComponentCategory::VehicleBasic, p)))
-        .map(|(category, p)| Policy { category, months: p.months, km: p.km }))
 }
 
 /// Parts as check 4 sees them, each with the current part at the end of its
@@ -157,14 +142,19 @@ struct History {
     twin: Option<(String, NaiveDate)>,
     /// The highest earlier reading of the vehicle above this repair's.
     higher_earlier: Option<(i64, NaiveDate)>,
+    /// The causal category's policy (the model's, else the OEM's), else the
+    /// basic warranty's; none when the OEM has neither.
+    policy: Option<Policy>,
 }
 
-/// Both facts in one statement of four indexed scalar subqueries, however
-/// many claims and readings the vehicle has.
+/// These facts and the policy in one statement of eight indexed scalar
+/// subqueries, however many claims, readings and policies there are.
 async fn history(
     db: &impl ConnectionTrait,
     claim: &claim::Model,
     repair: &repair_order::Model,
+    vehicle: &vehicle::Model,
+    category: ComponentCategory,
 ) -> Result<History, AppError> {
     let window = Duration::days(rules::DUPLICATE_DAYS);
     let day = repair.opened_on;
@@ -205,16 +195,47 @@ async fn history(
             .limit(1);
         Expr::SubQuery(None, Box::new(query.into()))
     };
+    // The model's own policy sorts before the OEM's (false before true).
+    let policy = |category: ComponentCategory, column: warranty_policy::Column| {
+        let mut query = Query::select();
+        query
+            .column(column)
+            .from(warranty_policy::Entity)
+            .and_where(Expr::col(warranty_policy::Column::OemId).eq(vehicle.oem_id))
+            .and_where(Expr::col(warranty_policy::Column::ComponentCategory).eq(category.as_str()))
+            .and_where(
+                Expr::col(warranty_policy::Column::ModelId)
+                    .eq(vehicle.model_id)
+                    .or(Expr::col(warranty_policy::Column::ModelId).is_null()),
+            )
+            .order_by_expr(Expr::col(warranty_policy::Column::ModelId).is_null(), Order::Asc)
+            .limit(1);
+        Expr::SubQuery(None, Box::new(query.into()))
+    };
+    let basic = ComponentCategory::VehicleBasic;
     let mut query = Query::select();
     query
         .expr_as(twin(Expr::col((claim::Entity, claim::Column::Number))), "twin_number")
         .expr_as(twin(Expr::col((repair_order::Entity, repair_order::Column::OpenedOn))), "twin_day")
         .expr_as(reading(odometer_reading::Column::Km), "reading_km")
-        .expr_as(reading(odometer_reading::Column::ReadingDate), "reading_day");
+        .expr_as(reading(odometer_reading::Column::ReadingDate), "reading_day")
+        .expr_as(policy(category, warranty_policy::Column::Months), "policy_months")
+        .expr_as(policy(category, warranty_policy::Column::Km), "policy_km")
+        .expr_as(policy(basic, warranty_policy::Column::Months), "basic_months")
+        .expr_as(policy(basic, warranty_policy::Column::Km), "basic_km");
     let row = db.query_one(&query).await?.ok_or_else(|| anyhow::anyhow!("a select without a table gave no row"))?;
     let twin_number: Option<String> = row.try_get("", "twin_number")?;
     let twin_day: Option<NaiveDate> = row.try_get("", "twin_day")?;
     let reading_km: Option<i64> = row.try_get("", "reading_km")?;
     let reading_day: Option<NaiveDate> = row.try_get("", "reading_day")?;
-    Ok(History { twin: twin_number.zip(twin_day), higher_earlier: reading_km.zip(reading_day) })
+    let policy_of = |category: ComponentCategory, prefix: &str| -> Result<Option<Policy>, AppError> {
+        let months: Option<i32> = row.try_get("", &format!("{prefix}_months"))?;
+        let km: Option<i64> = row.try_get("", &format!("{prefix}_km"))?;
+        Ok(months.zip(km).map(|(months, km)| Policy { category, months, km }))
+    };
+    let policy = match policy_of(category, "policy")? {
+        Some(policy) => Some(policy),
+        None => policy_of(basic, "basic")?,
+    };
+    Ok(History { twin: twin_number.zip(twin_day), higher_earlier: reading_km.zip(reading_day), policy })
 }

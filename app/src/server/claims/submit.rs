@@ -10,7 +10,7 @@ use super::{changed_by, changed_entry, checks, get, own_claim, read, step, summa
 use crate::model::claim::{self as rules, ClaimAction, ClaimDto};
 use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
-use crate::server::entities::{claim, claim_check, dealer};
+use crate::server::entities::{claim, claim_check, dealer, repair_order, vehicle, vehicle_model};
 use crate::server::ledger::LedgerTx;
 
 /// Submits a draft: the six checks run and are stored. A failing check 1–4
@@ -37,12 +37,12 @@ pub async fn submit(
         return Err(AppError::bad_request("The Idempotency-Key header must be at most 128 characters."));
     }
     for _ in 0..ATTEMPTS {
-        let (claim, dealer) = match to_submit(db, actor, id, key.as_deref()).await? {
+        let (claim, dealer, subject) = match to_submit(db, actor, id, key.as_deref()).await? {
             ToSubmit::Done => return get(db, actor, id).await,
             ToSubmit::Claim(found) => *found,
         };
         let to = step(&claim, ClaimAction::Submit)?;
-        let findings = checks::run(db, &claim).await?;
+        let findings = checks::run(db, &claim, subject).await?;
         let blocking: Vec<rules::CheckOutcome> = findings.checks.iter().filter(|c| c.blocking()).cloned().collect();
 
         let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
@@ -141,13 +141,14 @@ async fn store_checks(
 enum ToSubmit {
     /// Already submitted under this idempotency key: answered as it stands.
     Done,
-    /// The dealer's own claim and the dealer.
-    Claim(Box<(claim::Model, dealer::Model)>),
+    /// The dealer's own claim, the dealer, and what the claim is about.
+    Claim(Box<(claim::Model, dealer::Model, checks::Subject)>),
 }
 
-/// The dealer's own claim with its dealer, in one query. With an
-/// idempotency key, the claim submitted under it is looked for in the same
-/// query: the same claim again is done, another is a conflict.
+/// The dealer's own claim with its dealer, repair, vehicle and model, in
+/// one query. With an idempotency key, the claim submitted under it is
+/// looked for in the same query: the same claim again is done, another is a
+/// conflict.
 async fn to_submit(db: &DatabaseConnection, actor: &Actor, id: i64, key: Option<&str>) -> Result<ToSubmit, AppError> {
     if actor.role != Role::Dealer {
         // Not theirs to submit: unknown, or forbidden when they may see it.
@@ -161,16 +162,25 @@ async fn to_submit(db: &DatabaseConnection, actor: &Actor, id: i64, key: Option<
         .filter(claim::Column::DealerId.eq(actor.dealer_id.unwrap_or(-1)))
         .filter(wanted)
         .find_also_related(dealer::Entity)
+        .find_also(claim::Entity, repair_order::Entity)
+        .find_also(repair_order::Entity, vehicle::Entity)
+        .find_also(vehicle::Entity, vehicle_model::Entity)
         .all(db)
         .await?;
     let mut found = None;
-    for (row, dealer) in rows {
+    for (row, dealer, repair, vehicle, model) in rows {
         if key.is_some() && row.idempotency_key.as_deref() == key {
             return if row.id == id { Ok(ToSubmit::Done) } else { Err(key_used(&row.number)) };
         }
         if row.id == id {
-            let dealer = dealer.ok_or_else(|| anyhow::anyhow!("claim {id} lost its dealer"))?;
-            found = Some(ToSubmit::Claim(Box::new((row, dealer))));
+            let missing = |what: &str| anyhow::anyhow!("claim {id} lost its {what}");
+            let dealer = dealer.ok_or_else(|| missing("dealer"))?;
+            let subject = checks::Subject {
+                repair: repair.ok_or_else(|| missing("repair"))?,
+                vehicle: vehicle.ok_or_else(|| missing("vehicle"))?,
+                model: model.ok_or_else(|| missing("model"))?,
+            };
+            found = Some(ToSubmit::Claim(Box::new((row, dealer, subject))));
         }
     }
     found.ok_or(AppError::NotFound)

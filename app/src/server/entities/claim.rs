@@ -39,11 +39,23 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(belongs_to = "super::dealer::Entity", from = "Column::DealerId", to = "super::dealer::Column::Id")]
     Dealer,
+    #[sea_orm(
+        belongs_to = "super::repair_order::Entity",
+        from = "Column::RepairId",
+        to = "super::repair_order::Column::Id"
+    )]
+    RepairOrder,
 }
 
 impl Related<super::dealer::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Dealer.def()
+    }
+}
+
+impl Related<super::repair_order::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::RepairOrder.def()
     }
 }
 
