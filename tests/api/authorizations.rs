@@ -180,8 +180,9 @@ async fn the_rule_answers_for_a_model_a_service_type_and_a_day() {
     let admin = app.admin_token().await;
     let model = vehicle_model(&app, app.oem, "NV5").await;
     let other_model = vehicle_model(&app, app.oem, "NV7").await;
+    let third_model = vehicle_model(&app, app.oem, "NV9").await;
     let mut body = grant(&app, app.dealer_a);
-    body["model_ids"] = json!([model]);
+    body["model_ids"] = json!([model, third_model]);
     let auth = create(&app, &admin, &body).await;
     let ask = |model_id, service_type, day| Question {
         dealer_id: app.dealer_a,
@@ -209,4 +210,22 @@ async fn the_rule_answers_for_a_model_a_service_type_and_a_day() {
     .await;
     assert!(is_authorized(&app.db, &ask(model, ServiceType::HvBattery, today())).await.expect("answers"));
     assert!(!is_authorized(&app.db, &ask(model, ServiceType::HvBattery, tomorrow)).await.expect("answers"));
+
+    // Two models and two changes: each change counts once for each model.
+    let back = today() + Duration::days(10);
+    app.post(
+        &admin,
+        &format!("/authorizations/{}/reinstate", auth["id"]),
+        &json!({"effective_date": back, "reason": "Audit passed"}),
+    )
+    .await;
+    for model in [model, third_model] {
+        assert!(
+            !is_authorized(&app.db, &ask(model, ServiceType::HvBattery, back - Duration::days(1)))
+                .await
+                .expect("answers")
+        );
+        assert!(is_authorized(&app.db, &ask(model, ServiceType::HvBattery, back)).await.expect("answers"));
+    }
+    assert!(!is_authorized(&app.db, &ask(other_model, ServiceType::HvBattery, back)).await.expect("answers"));
 }

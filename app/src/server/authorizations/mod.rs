@@ -5,7 +5,7 @@ mod view;
 
 use view::{build_terms, one, to_dtos};
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{
@@ -252,7 +252,8 @@ pub async fn is_authorized(db: &impl ConnectionTrait, question: &Question) -> Re
     Ok(covering(db, question).await?.is_some())
 }
 
-/// The dealer's first authorization (by id) that covers the question.
+/// The dealer's first authorization (by id) that covers the question: the
+/// authorizations with their models and status changes in one query.
 ///
 /// # Errors
 /// When the database is unavailable.
@@ -263,18 +264,29 @@ pub(crate) async fn covering(
     let rows = authorization::Entity::find()
         .filter(authorization::Column::DealerId.eq(question.dealer_id))
         .filter(authorization::Column::OemId.eq(question.oem_id))
+        .find_also_related(authorization_model::Entity)
+        .find_also(authorization::Entity, change::Entity)
         .order_by_asc(authorization::Column::Id)
-        .find_with_related(authorization_model::Entity)
         .all(db)
         .await?;
-    let mut changes = changes_of(db, rows.iter().map(|(r, _)| r.id).collect()).await?;
-    Ok(rows
+    // One row per model and change of each authorization, gathered back.
+    let mut found: Vec<(authorization::Model, BTreeSet<i64>, BTreeMap<i64, change::Model>)> = Vec::new();
+    for (row, model, change) in rows {
+        if found.last().is_none_or(|(last, ..)| last.id != row.id) {
+            found.push((row, BTreeSet::new(), BTreeMap::new()));
+        }
+        if let Some((_, models, changes)) = found.last_mut() {
+            models.extend(model.map(|m| m.model_id));
+            changes.extend(change.map(|c| (c.id, c)));
+        }
+    }
+    Ok(found
         .into_iter()
-        .find(|(row, models)| {
-            let changes = changes.remove(&row.id).unwrap_or_default();
-            build_terms(row, models.iter().map(|m| m.model_id).collect(), &changes).covers(question)
+        .find(|(row, models, changes)| {
+            let changes: Vec<change::Model> = changes.values().cloned().collect();
+            build_terms(row, models.iter().copied().collect(), &changes).covers(question)
         })
-        .map(|(row, _)| row))
+        .map(|(row, ..)| row))
 }
 
 /// Is the dealer part of the OEM's network on `day`: does it hold an

@@ -21,11 +21,19 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(has_many = "super::authorization_model::Entity")]
     Models,
+    #[sea_orm(has_many = "super::authorization_status_change::Entity")]
+    Changes,
 }
 
 impl Related<super::authorization_model::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Models.def()
+    }
+}
+
+impl Related<super::authorization_status_change::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Changes.def()
     }
 }
 

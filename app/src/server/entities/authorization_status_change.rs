@@ -15,6 +15,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::authorization::Entity",
+        from = "Column::AuthorizationId",
+        to = "super::authorization::Column::Id"
+    )]
+    Authorization,
+}
+
+impl Related<super::authorization::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Authorization.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
