@@ -248,6 +248,35 @@ async fn the_model_s_own_policy_comes_before_the_oem_s() {
 }
 
 #[tokio::test]
+async fn an_export_of_more_claims_than_one_statement_may_bind_is_whole() {
+    use app::server::entities::claim;
+    use sea_orm::{EntityTrait, IntoActiveModel, NotSet, Set};
+
+    let app = spawn_app().await;
+    let c = case(&app, "2024-03-01", "NOK").await;
+    let id = new_claim(&app, &c).await["id"].as_i64().expect("id");
+    let original = claim::Entity::find_by_id(id).one(&app.db).await.expect("read").expect("the claim");
+    // More claims than SQLite binds in one statement (32,766), written directly.
+    const COPIES: usize = 33_000;
+    for batch in (0..COPIES).collect::<Vec<_>>().chunks(1_000) {
+        let rows = batch.iter().map(|n| {
+            let mut row = original.clone().into_active_model();
+            row.id = NotSet;
+            row.number = Set(format!("CLM-COPY-{n:06}"));
+            row.seq = Set(1_000_000 + i64::try_from(*n).expect("small"));
+            row
+        });
+        claim::Entity::insert_many(rows).exec_without_returning(&app.db).await.expect("copies written");
+    }
+    let response = app.get(&c.dealer, "/claims/export").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.text().await.expect("body");
+    assert_eq!(body.lines().count(), COPIES + 2, "a header, the claim and its copies");
+    let newest = body.lines().nth(1).unwrap_or_default();
+    assert!(newest.starts_with("CLM-COPY-032999,draft,") && newest.contains(",Nordvolt 5,"), "{newest}");
+}
+
+#[tokio::test]
 async fn lines_in_another_currency_must_be_given() {
     let app = spawn_app().await;
     let c = case(&app, "2024-03-01", "EUR").await;
