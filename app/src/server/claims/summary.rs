@@ -141,7 +141,6 @@ impl Names {
 /// (`warn_0` … `warn_5`, in [`CheckKind::ALL`]'s order) on the
 /// `(claim_id, check)` key.
 fn names_of(ids: &[i64]) -> SelectStatement {
-    let on = |left: Expr, right: (claim::Entity, claim::Column)| left.equals(right);
     let mut query = Query::select();
     query
         .expr_as(Expr::col((claim::Entity, claim::Column::Id)), Alias::new("id"))
@@ -154,15 +153,16 @@ fn names_of(ids: &[i64]) -> SelectStatement {
         .from(claim::Entity)
         .inner_join(
             dealer::Entity,
-            on(Expr::col((dealer::Entity, dealer::Column::Id)), (claim::Entity, claim::Column::DealerId)),
+            Expr::col((dealer::Entity, dealer::Column::Id)).equals((claim::Entity, claim::Column::DealerId)),
         )
         .inner_join(
             repair_order::Entity,
-            on(Expr::col((repair_order::Entity, repair_order::Column::Id)), (claim::Entity, claim::Column::RepairId)),
+            Expr::col((repair_order::Entity, repair_order::Column::Id))
+                .equals((claim::Entity, claim::Column::RepairId)),
         )
         .inner_join(
             vehicle::Entity,
-            on(Expr::col((vehicle::Entity, vehicle::Column::Id)), (claim::Entity, claim::Column::VehicleId)),
+            Expr::col((vehicle::Entity, vehicle::Column::Id)).equals((claim::Entity, claim::Column::VehicleId)),
         )
         .inner_join(
             vehicle_model::Entity,
@@ -171,7 +171,7 @@ fn names_of(ids: &[i64]) -> SelectStatement {
         )
         .inner_join(
             part::Entity,
-            on(Expr::col((part::Entity, part::Column::Id)), (claim::Entity, claim::Column::CausalPartId)),
+            Expr::col((part::Entity, part::Column::Id)).equals((claim::Entity, claim::Column::CausalPartId)),
         )
         .and_where(Expr::col((claim::Entity, claim::Column::Id)).is_in(ids.iter().copied()));
     for (index, check) in CheckKind::ALL.into_iter().enumerate() {
