@@ -159,8 +159,7 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str, issue
     tx.record(
         Change::new(entity, id, action, json!({"user_id": user.id, "expires_at": expires_at}))
             .scoped(user.dealer_id, user.oem_id),
-    )
-    .await?;
+    );
     let user = if user.locked_until.is_some() {
         let mut active: user::ActiveModel = user.into();
         active.locked_until = Set(None);
@@ -217,15 +216,13 @@ async fn record_failure(
     tx.record(
         Change::new("user", user.id, "user.login_failed", json!({"failures_in_window": failures}))
             .scoped(scope.0, scope.1),
-    )
-    .await?;
+    );
     if failures == THROTTLE_FAILURES {
         let until = now + THROTTLE_WINDOW;
         let mut active: user::ActiveModel = user.clone().into();
         active.locked_until = Set(Some(until));
         active.update(&*tx).await?;
-        tx.record(Change::new("user", user.id, "user.locked", json!({"until": until})).scoped(scope.0, scope.1))
-            .await?;
+        tx.record(Change::new("user", user.id, "user.locked", json!({"until": until})).scoped(scope.0, scope.1));
     }
     tx.commit().await
 }
@@ -314,7 +311,7 @@ pub async fn sign_out(db: &DatabaseConnection, actor: &Actor) -> Result<(), AppE
         }
         Credential::CommandLine => return Ok(()),
     };
-    tx.record(change.scoped(actor.dealer_id, actor.oem_id)).await?;
+    tx.record(change.scoped(actor.dealer_id, actor.oem_id));
     tx.commit().await
 }
 

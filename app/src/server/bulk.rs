@@ -7,7 +7,7 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
 use crate::model::AppError;
 
 /// Rows per statement: well under SQLite's 32,766 bound parameters.
-const PARAMETERS: usize = 30_000;
+pub(crate) const PARAMETERS: usize = 30_000;
 
 /// Inserts `rows` (each as many values as `columns`) into `table`.
 ///
@@ -19,12 +19,21 @@ pub async fn insert(
     columns: &[&str],
     rows: Vec<Vec<Value>>,
 ) -> Result<(), AppError> {
-    let backend = db.get_database_backend();
+    for statement in statements(db.get_database_backend(), table, columns, rows) {
+        db.execute_raw(statement).await?;
+    }
+    Ok(())
+}
+
+/// The statements that insert `rows` into `table`, each with at most
+/// [`PARAMETERS`] bound values.
+pub(crate) fn statements(backend: DbBackend, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> Vec<Statement> {
     let per_statement = (PARAMETERS / columns.len()).max(1);
     let head = format!(
         "INSERT INTO \"{table}\" ({}) VALUES ",
         columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
     );
+    let mut statements = Vec::with_capacity(rows.len().div_ceil(per_statement));
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Value>> = rows.by_ref().take(per_statement).collect();
@@ -51,7 +60,7 @@ pub async fn insert(
             }
             sql.push(')');
         }
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+        statements.push(Statement::from_sql_and_values(backend, sql, values));
     }
-    Ok(())
+    statements
 }

@@ -170,8 +170,7 @@ pub async fn create_unchecked(
             }),
         )
         .scoped(Some(row.id), None),
-    )
-    .await?;
+    );
     tx.commit().await?;
     Ok(dto(row))
 }
@@ -230,7 +229,7 @@ pub async fn update(
         Some(Value::Bool(true)) => "dealer.activated",
         _ => "dealer.updated",
     };
-    tx.record(Change::new("dealer", id, action, Value::Object(changed)).scoped(Some(id), None)).await?;
+    tx.record(Change::new("dealer", id, action, Value::Object(changed)).scoped(Some(id), None));
     tx.commit().await?;
     Ok(dto(row))
 }

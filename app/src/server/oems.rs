@@ -82,8 +82,7 @@ pub async fn create_unchecked(
     tx.record(
         Change::new("oem", row.id, "oem.created", json!({"code": row.code, "name": row.name, "country": row.country}))
             .scoped(None, Some(row.id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     Ok(dto(row))
 }
@@ -119,7 +118,7 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: i64, input: OemI
         return Ok(dto(row));
     }
     let row = active.update(&*tx).await.map_err(|e| on_unique(e, "An OEM with this code already exists."))?;
-    tx.record(Change::new("oem", id, "oem.updated", Value::Object(changed)).scoped(None, Some(id))).await?;
+    tx.record(Change::new("oem", id, "oem.updated", Value::Object(changed)).scoped(None, Some(id)));
     tx.commit().await?;
     Ok(dto(row))
 }
@@ -191,8 +190,7 @@ pub async fn create_model_unchecked(
             json!({"model_id": row.id, "code": row.code, "name": row.name, "powertrain": row.powertrain}),
         )
         .scoped(None, Some(oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     Ok(model_dto(row))
 }

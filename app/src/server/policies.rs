@@ -66,8 +66,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewPolicy) ->
             json!({"oem_id": row.oem_id, "model_id": row.model_id, "component_category": row.component_category, "months": months, "km": km}),
         )
         .scoped(None, Some(row.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     Ok(dto(row))
 }
@@ -105,8 +104,7 @@ pub async fn update(
             json!({"months": updated.months, "km": updated.km}),
         )
         .scoped(None, Some(row.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     Ok(dto(updated))
 }

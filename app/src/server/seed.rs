@@ -312,8 +312,7 @@ pub async fn seed_bench(db: &DatabaseConnection, users: u64) -> Result<(), AppEr
                     json!({"email": row.email, "role": "dealer", "dealer_id": home.id}),
                 )
                 .scoped(Some(home.id), None),
-            )
-            .await?;
+            );
         }
         tx.commit().await?;
         written = (written + BATCH).min(users);

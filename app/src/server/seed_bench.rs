@@ -96,7 +96,7 @@ pub async fn seed_movements(db: &DatabaseConnection, movements: u64) -> Result<(
                 .scoped(Some(*dealer_id), Some(*oem_id))
             })
             .collect();
-        tx.record_all(changes).await?;
+        tx.record_all(changes);
         tx.commit().await?;
         written += n;
     }
@@ -129,7 +129,7 @@ pub async fn seed_movements(db: &DatabaseConnection, movements: u64) -> Result<(
             .await?;
     }
     let mut txn = txn;
-    txn.record(Change::new("stock_level", 0, "stock_level.bench_seeded", json!({"movements": movements}))).await?;
+    txn.record(Change::new("stock_level", 0, "stock_level.bench_seeded", json!({"movements": movements})));
     txn.commit().await
 }
 
@@ -328,7 +328,7 @@ pub async fn seed_claims(db: &DatabaseConnection, claims: u64, drafts: u64) -> R
             lines,
         )
         .await?;
-        tx.record_all(changes).await?;
+        tx.record_all(changes);
         tx.commit().await?;
         written += n;
     }

@@ -178,8 +178,7 @@ pub async fn create_unchecked(
             }),
         )
         .scoped(row.dealer_id, row.oem_id),
-    )
-    .await?;
+    );
     tx.commit().await?;
     view(db, row).await
 }
@@ -242,8 +241,7 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: i64, patch: User
         Some(false) => "user.deactivated",
         None => "user.updated",
     };
-    tx.record(Change::new("user", id, action, Value::Object(changed)).scoped(updated.dealer_id, updated.oem_id))
-        .await?;
+    tx.record(Change::new("user", id, action, Value::Object(changed)).scoped(updated.dealer_id, updated.oem_id));
     tx.commit().await?;
     view(db, updated).await
 }
@@ -320,7 +318,7 @@ async fn store_password(
     };
     let updated = active.update(&*tx).await?;
     auth::end_all_sessions(&tx, row.id, keep).await?;
-    tx.record(Change::new("user", row.id, action, json!({})).scoped(row.dealer_id, row.oem_id)).await?;
+    tx.record(Change::new("user", row.id, action, json!({})).scoped(row.dealer_id, row.oem_id));
     tx.commit().await?;
     Ok(updated)
 }

@@ -175,8 +175,7 @@ pub async fn create(
             }),
         )
         .scoped(Some(row.dealer_id), Some(row.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     one(db, row).await
 }
@@ -237,8 +236,7 @@ pub async fn change_status(
     tx.record(
         Change::new("authorization", id, action, json!({"effective_date": request.effective_date, "reason": reason}))
             .scoped(Some(row.dealer_id), Some(row.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     one(db, row).await
 }

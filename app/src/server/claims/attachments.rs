@@ -78,8 +78,7 @@ pub async fn add(
                 "size": row.size, "sha256": row.sha256}),
         )
         .scoped(Some(claim.dealer_id), Some(claim.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, claim.id).await
 }

@@ -106,8 +106,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewClaim) -> 
             }),
         )
         .scoped(Some(dealer.id), Some(vehicle.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, row.id).await
 }
@@ -281,7 +280,7 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: i64, patch: Clai
     }
     bump(&mut active, &claim, actor);
     active.update(&*tx).await?;
-    tx.record(changed_entry(&claim, "claim.updated", serde_json::Value::Object(changed))).await?;
+    tx.record(changed_entry(&claim, "claim.updated", serde_json::Value::Object(changed)));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -324,8 +323,7 @@ pub async fn add_line(
         &claim,
         "claim.line_added",
         json!({"line_id": row.id, "kind": row.kind, "description": row.description, "requested_minor": row.requested_minor}),
-    ))
-    .await?;
+    ));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -349,7 +347,7 @@ pub async fn remove_line(db: &DatabaseConnection, actor: &Actor, id: i64, line_i
     active.requested_minor = Set(claim.requested_minor - line.requested_minor);
     bump(&mut active, &claim, actor);
     active.update(&*tx).await?;
-    tx.record(changed_entry(&claim, "claim.line_removed", data)).await?;
+    tx.record(changed_entry(&claim, "claim.line_removed", data));
     tx.commit().await?;
     get(db, actor, id).await
 }

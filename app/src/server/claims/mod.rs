@@ -127,7 +127,7 @@ async fn dealer_step(
     };
     let data =
         json!({"from": claim.status, "to": to.as_str(), "comment_id": comment_id, "attachment_ids": attachment_ids});
-    tx.record(changed_entry(&claim, verb, data)).await?;
+    tx.record(changed_entry(&claim, verb, data));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -151,7 +151,7 @@ pub async fn comment(
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
     let claim = read::in_scope(&*tx, actor, id).await?;
     let row = add_comment_row(&*tx, claim.id, actor.user_id, &body).await?;
-    tx.record(changed_entry(&claim, "claim.commented", json!({"comment_id": row.id, "body": body}))).await?;
+    tx.record(changed_entry(&claim, "claim.commented", json!({"comment_id": row.id, "body": body})));
     tx.commit().await?;
     get(db, actor, id).await
 }

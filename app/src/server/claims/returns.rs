@@ -72,8 +72,7 @@ pub async fn request(
             json!({"claim_id": claim.id, "number": claim.number, "part_id": part_id, "serial": row.serial, "note": row.note}),
         )
         .scoped(Some(claim.dealer_id), Some(claim.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, claim.id).await
 }
@@ -129,8 +128,7 @@ pub async fn update(
             json!({"claim_id": claim.id, "number": claim.number, "tracking": tracking, "note": note}),
         )
         .scoped(Some(claim.dealer_id), Some(claim.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, claim.id).await
 }

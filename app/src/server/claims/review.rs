@@ -38,7 +38,7 @@ async fn take_in(tx: &mut LedgerTx, actor: &Actor, claim: &claim::Model) -> Resu
     active.reviewer_id = Set(Some(actor.user_id));
     bump(&mut active, claim, actor);
     let updated = active.update(&**tx).await?;
-    tx.record(changed_entry(claim, "claim.taken", json!({"reviewer_id": actor.user_id}))).await?;
+    tx.record(changed_entry(claim, "claim.taken", json!({"reviewer_id": actor.user_id})));
     Ok(updated)
 }
 
@@ -130,8 +130,7 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, id: i64, input: Revi
         &claim,
         action,
         json!({"approved_minor": approved_total, "lines": decided, "comment_id": comment_id}),
-    ))
-    .await?;
+    ));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -158,7 +157,7 @@ pub async fn request_info(
     bump(&mut active, &claim, actor);
     active.update(&*tx).await?;
     let row = add_comment_row(&*tx, claim.id, actor.user_id, &body).await?;
-    tx.record(changed_entry(&claim, "claim.info_requested", json!({"comment_id": row.id, "comment": body}))).await?;
+    tx.record(changed_entry(&claim, "claim.info_requested", json!({"comment_id": row.id, "comment": body})));
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -191,8 +190,7 @@ pub async fn mark_paid(
         &claim,
         "claim.paid",
         json!({"reference": reference, "approved_minor": claim.approved_minor}),
-    ))
-    .await?;
+    ));
     tx.commit().await?;
     get(db, actor, id).await
 }

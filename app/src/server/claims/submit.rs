@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryTrait, Set};
 use serde_json::json;
 
 use super::{changed_by, changed_entry, checks, get, own_claim, read, step, summary};
@@ -67,12 +67,12 @@ pub async fn submit(
             // Changed since it was judged (or submitted by a twin request): judge again.
             continue;
         };
-        store_checks(&*tx, claim.id, &findings.checks, now).await?;
+        tx.queue(&store_checks(claim.id, &findings.checks, now));
         let summary: Vec<serde_json::Value> =
             findings.checks.iter().map(|c| json!({"check": c.check.as_str(), "result": c.result})).collect();
         let action = if blocking.is_empty() { "claim.submitted" } else { "claim.submission_refused" };
         let data = json!({"checks": summary, "authorization_id": findings.authorization_id});
-        tx.record(changed_entry(&claim, action, data)).await?;
+        tx.record(changed_entry(&claim, action, data));
         tx.commit().await?;
         return if blocking.is_empty() {
             let names = summary::Names::of_one(
@@ -106,14 +106,13 @@ fn key_used(number: &str) -> AppError {
     AppError::conflict(format!("This Idempotency-Key was used to submit {number}."))
 }
 
-/// Replaces the claim's stored checks with this run's, in one statement
+/// The statement that replaces the claim's stored checks with this run's
 /// (one row per check and claim).
-async fn store_checks(
-    db: &impl ConnectionTrait,
+fn store_checks(
     claim_id: i64,
     checks: &[rules::CheckOutcome],
     now: chrono::DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> sea_orm::sea_query::InsertStatement {
     let rows = checks.iter().map(|check| claim_check::ActiveModel {
         claim_id: Set(claim_id),
         check: Set(check.check.as_str().to_string()),
@@ -132,9 +131,7 @@ async fn store_checks(
                 ])
                 .to_owned(),
         )
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+        .into_query()
 }
 
 /// A claim as a submission finds it.

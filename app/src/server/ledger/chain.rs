@@ -212,9 +212,7 @@ mod tests {
 
     async fn append(db: &DatabaseConnection, n: i64) {
         let mut tx = LedgerTx::begin(db, Some(1)).await.expect("begins");
-        tx.record(Change::new("user", n, "user.updated", json!({"n": n})).scoped(Some(2), None))
-            .await
-            .expect("records");
+        tx.record(Change::new("user", n, "user.updated", json!({"n": n})).scoped(Some(2), None));
         tx.commit().await.expect("commits");
     }
 
@@ -299,6 +297,40 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
         assert!(report.ok, "{report:?}");
         assert_eq!(report.entries, Some(3));
+    }
+
+    #[tokio::test]
+    async fn a_queued_write_that_fails_takes_the_entries_with_it() {
+        // A database file, so the entries and the queued write go in one
+        // multi-statement round trip.
+        let dir = std::env::temp_dir().join(format!("al-ledger-queue-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("creates a directory");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display());
+        let db = crate::server::db::open(&url).await.expect("opens a database file");
+        append(&db, 1).await;
+
+        let mut tx = LedgerTx::begin(&db, Some(1)).await.expect("begins");
+        tx.record(Change::new("user", 2, "user.updated", json!({"n": 2})));
+        // The head's row exists: inserting it again fails.
+        let twin = ledger_head::ActiveModel { id: Set(1), seq: Set(0), hash: Set(GENESIS_HASH.into()) };
+        tx.queue(&sea_orm::QueryTrait::into_query(ledger_head::Entity::insert(twin)));
+        let failed = tx.commit().await;
+
+        append(&db, 3).await;
+        let report = verify_chain(&db).await.expect("verifies");
+        let actions: Vec<i64> = ledger_entry::Entity::find()
+            .order_by_asc(ledger_entry::Column::Seq)
+            .all(&db)
+            .await
+            .expect("reads")
+            .into_iter()
+            .map(|e| e.entity_id)
+            .collect();
+        db.close().await.expect("closes");
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(failed.is_err(), "the commit fails with its queued write");
+        assert!(report.ok, "{report:?}");
+        assert_eq!(actions, vec![1, 3], "the failed change left no entry and the next one chains on");
     }
 
     #[test]

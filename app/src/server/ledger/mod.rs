@@ -10,11 +10,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
 use chrono::{SubsecRound, Utc};
+use sea_orm::SqlxSqliteConnector;
 use sea_orm::sea_query::Expr;
+use sea_orm::sqlx::sqlite::SqlitePoolOptions;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqliteTransactionMode, Statement, StatementBuilder,
-    TransactionOptions, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, SqliteTransactionMode, Statement,
+    StatementBuilder, TransactionOptions, TransactionTrait,
 };
 use serde_json::Value;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -61,25 +63,57 @@ impl Change {
 /// The chain's head: the last entry's seq and hash.
 type Head = (i64, String);
 
-/// A queue of writers, holding the head its last writer committed.
-type Turn = Arc<Mutex<Option<Head>>>;
+/// This process's writer to one SQLite database file, behind the queue of
+/// its writers (see [`write_turn`]).
+struct Writer {
+    /// A connection only writers use. A writer never waits for a pool
+    /// connection while it holds the turn, and the connection's page cache
+    /// outlives its transactions: SQLite drops a connection's cache when
+    /// another connection has written, which for this one is rare.
+    conn: DatabaseConnection,
+    /// The head the last turn committed.
+    head: Option<Head>,
+}
+
+/// A queue of writers to one database file.
+type Turn = Arc<Mutex<Writer>>;
 
 /// A write transaction bound to the ledger. Use it as the connection for the
 /// change's statements, `record` what changed, then `commit`.
+///
+/// Recorded entries, and writes [`queue`](Self::queue)d because the change
+/// needs no answer from them, are sent together at commit: on SQLite in one
+/// round trip to the connection's thread, so a writer holds the write lock
+/// for fewer hand-offs.
 pub struct LedgerTx {
     // Declared before the turn: dropping an unfinished change rolls it back
     // before the next writer is let in.
     txn: DatabaseTransaction,
     actor_id: Option<i64>,
-    appended: usize,
+    /// Entries recorded, to be chained and written at commit.
+    recorded: Vec<Recorded>,
+    /// Writes sent at commit, after the entries.
+    queued: Vec<Statement>,
     /// The chain's head as this transaction sees it.
     head: Head,
     /// Whether `head` was read (and locked) in this transaction; otherwise it
     /// is the head this process committed last, checked when it is moved.
     head_read: bool,
     /// This writer's turn, holding the head its last holder committed.
-    turn: Option<OwnedMutexGuard<Option<Head>>>,
+    turn: Option<OwnedMutexGuard<Writer>>,
 }
+
+/// A change as recorded: when, and its data in canonical form.
+struct Recorded {
+    change: Change,
+    at: chrono::DateTime<Utc>,
+    data: String,
+}
+
+/// The columns of `ledger_entries` in the order [`LedgerTx::chain`] gives
+/// their values.
+const ENTRY_COLUMNS: [&str; 11] =
+    ["seq", "at", "actor_id", "dealer_id", "oem_id", "entity", "entity_id", "action", "data", "prev_hash", "hash"];
 
 impl LedgerTx {
     /// Begins a write transaction. On PostgreSQL the head's row is locked and
@@ -89,7 +123,7 @@ impl LedgerTx {
     /// while they wait nor sleep in SQLite's busy handler (which backs off up
     /// to 100 ms and left the lock idle); the transaction then begins
     /// IMMEDIATE (the write lock), and the head is the one the previous turn
-    /// committed — checked, not read, when it moves (see [`Self::record_all`]).
+    /// committed — checked, not read, when it moves (see [`Self::commit`]).
     ///
     /// # Errors
     /// When the database is unavailable.
@@ -99,17 +133,17 @@ impl LedgerTx {
             None => None,
         };
         // Taken, not copied: a change that fails leaves no head behind it.
-        let known = turn.as_mut().and_then(|head| head.take());
+        let known = turn.as_mut().and_then(|writer| writer.head.take());
         let options = TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
         };
-        let txn = db.begin_with_options(options).await?;
+        let txn = turn.as_ref().map_or(db, |writer| &writer.conn).begin_with_options(options).await?;
         let (head, head_read) = match known {
             Some(head) => (head, false),
             None => (read_head(&txn).await?, true),
         };
-        Ok(Self { txn, actor_id, appended: 0, head, head_read, turn })
+        Ok(Self { txn, actor_id, recorded: Vec::new(), queued: Vec::new(), head, head_read, turn })
     }
 
     /// The user the entries are recorded for (none for the demo seed).
@@ -117,78 +151,39 @@ impl LedgerTx {
         self.actor_id
     }
 
-    /// Appends one entry to the chain, inside this transaction.
-    ///
-    /// # Errors
-    /// When the database write fails.
-    pub async fn record(&mut self, change: Change) -> Result<(), AppError> {
-        self.record_all(vec![change]).await
+    /// Records one entry, written at commit.
+    pub fn record(&mut self, change: Change) {
+        self.record_all(vec![change]);
     }
 
-    /// Appends entries in order: the chain is computed here, the head moved
-    /// only if it is still where this transaction believes (else it is read
-    /// and the chain computed again), and the rows are written in multi-row
-    /// inserts (an import writes 100,000 at once).
-    ///
-    /// # Errors
-    /// When the database write fails.
-    pub async fn record_all(&mut self, changes: Vec<Change>) -> Result<(), AppError> {
-        if changes.is_empty() {
-            return Ok(());
-        }
+    /// Records entries in order; at commit they are chained on from the head
+    /// and written in multi-row inserts (an import writes 100,000 at once).
+    pub fn record_all(&mut self, changes: Vec<Change>) {
         let at = Utc::now().trunc_subsecs(6);
-        let data: Vec<String> = changes.iter().map(|change| canonical_json(&change.data)).collect();
-        let (rows, head) = loop {
-            let (rows, head) = self.chain(&changes, &data, at);
-            if self.move_head(&head).await? {
-                break (rows, head);
-            }
-            if self.head_read {
-                return Err(anyhow::anyhow!("the ledger head moved inside a transaction that locked it").into());
-            }
-            // Another process wrote since this one's last turn.
-            self.head = read_head(&self.txn).await?;
-            self.head_read = true;
-        };
-        super::bulk::insert(
-            &self.txn,
-            "ledger_entries",
-            &[
-                "seq",
-                "at",
-                "actor_id",
-                "dealer_id",
-                "oem_id",
-                "entity",
-                "entity_id",
-                "action",
-                "data",
-                "prev_hash",
-                "hash",
-            ],
-            rows,
-        )
-        .await?;
-        self.appended += changes.len();
-        self.head = head;
-        Ok(())
+        self.recorded.extend(changes.into_iter().map(|change| {
+            let data = canonical_json(&change.data);
+            Recorded { change, at, data }
+        }));
     }
 
-    /// The rows of `changes` linked on from the current head, and the head
-    /// after them.
-    fn chain(
-        &self,
-        changes: &[Change],
-        data: &[String],
-        at: chrono::DateTime<Utc>,
-    ) -> (Vec<Vec<sea_orm::Value>>, Head) {
+    /// Queues a write whose result the change does not need (rows affected,
+    /// ids, returned rows), to be sent with the entries at commit. Its
+    /// failure fails the commit, so queue only what valid input cannot make
+    /// fail.
+    pub fn queue<S: StatementBuilder>(&mut self, statement: &S) {
+        self.queued.push(self.txn.get_database_backend().build(statement));
+    }
+
+    /// The rows of the recorded entries linked on from the current head, and
+    /// the head after them.
+    fn chain(&self) -> (Vec<Vec<sea_orm::Value>>, Head) {
         let (mut seq, mut prev) = self.head.clone();
-        let mut rows = Vec::with_capacity(changes.len());
-        for (change, data) in changes.iter().zip(data) {
+        let mut rows = Vec::with_capacity(self.recorded.len());
+        for Recorded { change, at, data } in &self.recorded {
             seq += 1;
             let link = Link {
                 seq,
-                at,
+                at: *at,
                 actor_id: self.actor_id,
                 dealer_id: change.dealer_id,
                 oem_id: change.oem_id,
@@ -200,7 +195,7 @@ impl LedgerTx {
             let hash = link.hash(&prev);
             rows.push(vec![
                 seq.into(),
-                at.into(),
+                (*at).into(),
                 self.actor_id.into(),
                 change.dealer_id.into(),
                 change.oem_id.into(),
@@ -215,38 +210,75 @@ impl LedgerTx {
         (rows, (seq, prev))
     }
 
-    /// Moves the head from where this transaction believes it is to `to`;
-    /// false when it is elsewhere.
-    async fn move_head(&self, to: &Head) -> Result<bool, AppError> {
-        let moved = ledger_head::Entity::update_many()
-            .col_expr(ledger_head::Column::Seq, Expr::value(to.0))
-            .col_expr(ledger_head::Column::Hash, Expr::value(to.1.clone()))
-            .filter(ledger_head::Column::Id.eq(1))
-            .filter(ledger_head::Column::Seq.eq(self.head.0))
-            .filter(ledger_head::Column::Hash.eq(self.head.1.clone()))
-            .exec(&self.txn)
-            .await?;
-        Ok(moved.rows_affected == 1)
-    }
-
-    /// Commits the change and its ledger entries together, and hands the
-    /// head on to the next writer of this process.
+    /// Writes the recorded entries and the queued writes, then commits, and
+    /// hands the head on to the next writer of this process.
+    ///
+    /// The head moves only from where this transaction believes it is: if
+    /// another process wrote since this one's last turn, the head stays and
+    /// the first entry's `seq` is taken, so the write fails before anything
+    /// after it ran; the head is then read and the chain computed again.
     ///
     /// # Errors
     /// `Internal` when nothing was recorded (a bug: the change is rolled
-    /// back), or when the commit fails.
-    pub async fn commit(self) -> Result<(), AppError> {
-        let Self { txn, appended, head, turn, .. } = self;
-        if appended == 0 {
-            txn.rollback().await?;
+    /// back), or when a write or the commit fails.
+    pub async fn commit(mut self) -> Result<(), AppError> {
+        if self.recorded.is_empty() {
+            self.txn.rollback().await?;
             return Err(anyhow::anyhow!("a write transaction tried to commit without a ledger entry").into());
         }
+        let head = loop {
+            let (rows, head) = self.chain();
+            let backend = self.txn.get_database_backend();
+            let move_head = ledger_head::Entity::update_many()
+                .col_expr(ledger_head::Column::Seq, Expr::value(head.0))
+                .col_expr(ledger_head::Column::Hash, Expr::value(head.1.clone()))
+                .filter(ledger_head::Column::Id.eq(1))
+                .filter(ledger_head::Column::Seq.eq(self.head.0))
+                .filter(ledger_head::Column::Hash.eq(self.head.1.clone()));
+            let mut statements = vec![move_head.build(backend)];
+            statements.extend(super::bulk::statements(backend, "ledger_entries", &ENTRY_COLUMNS, rows));
+            statements.extend(self.queued.iter().cloned());
+            match send_all(&self.txn, statements).await {
+                Ok(()) => break head,
+                Err(error) if self.head_read => return Err(error.into()),
+                Err(error) => {
+                    // Either another process moved the head, or a queued
+                    // write failed after the entries were written.
+                    let found = read_head(&self.txn).await?;
+                    self.head_read = true;
+                    if found == self.head {
+                        return Err(error.into());
+                    }
+                    self.head = found;
+                }
+            }
+        };
+        let Self { txn, turn, .. } = self;
         txn.commit().await?;
-        if let Some(mut turn) = turn {
-            *turn = Some(head);
+        if let Some(mut writer) = turn {
+            writer.head = Some(head);
         }
         Ok(())
     }
+}
+
+/// Runs `statements` in order. On SQLite they go as one multi-statement
+/// query (each takes its bound values in turn), so they cost one round trip
+/// to the connection's thread; larger batches (an import), and PostgreSQL,
+/// whose prepared statements are single, run one by one.
+async fn send_all(txn: &DatabaseTransaction, statements: Vec<Statement>) -> Result<(), sea_orm::DbErr> {
+    let values: usize = statements.iter().map(|s| s.values.as_ref().map_or(0, |v| v.0.len())).sum();
+    if txn.get_database_backend() != DbBackend::Sqlite || statements.len() == 1 || values > super::bulk::PARAMETERS {
+        for statement in statements {
+            txn.execute_raw(statement).await?;
+        }
+        return Ok(());
+    }
+    let sql = statements.iter().map(|s| s.sql.as_str()).collect::<Vec<_>>().join(";\n");
+    let values: Vec<sea_orm::Value> =
+        statements.into_iter().flat_map(|s| s.values.map(|v| v.0).unwrap_or_default()).collect();
+    txn.execute_raw(Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)).await?;
+    Ok(())
 }
 
 /// Runs one bookkeeping write that is no change of a record (a session's
@@ -259,11 +291,11 @@ impl LedgerTx {
 /// # Errors
 /// When the database write fails.
 pub(crate) async fn bookkeeping<S: StatementBuilder>(db: &DatabaseConnection, statement: &S) -> Result<u64, AppError> {
-    let _turn = match write_turn(db) {
-        Some(gate) => Some(gate.lock_owned().await),
-        None => None,
+    let done = match write_turn(db) {
+        Some(gate) => gate.lock().await.conn.execute(statement).await?,
+        None => db.execute(statement).await?,
     };
-    Ok(db.execute(statement).await?.rows_affected())
+    Ok(done.rows_affected())
 }
 
 /// Locks the chain's head and reads it, in one statement (SQLite ≥ 3.35,
@@ -281,9 +313,10 @@ async fn read_head(txn: &DatabaseTransaction) -> Result<Head, AppError> {
 
 /// The queue of this process's writers to one SQLite database file (SQLite
 /// has one writer at a time; a fair async mutex hands the lock on in arrival
-/// order), holding the ledger head the last turn committed. None for
-/// PostgreSQL, whose row lock on the head queues writers of every instance,
-/// and for in-memory databases, whose single connection already does.
+/// order), with the connection they write through and the ledger head the
+/// last turn committed. None for PostgreSQL, whose row lock on the head
+/// queues writers of every instance, and for in-memory databases, whose
+/// single connection already does.
 fn write_turn(db: &DatabaseConnection) -> Option<Turn> {
     static TURNS: LazyLock<std::sync::Mutex<HashMap<PathBuf, Turn>>> = LazyLock::new(Default::default);
     if db.get_database_backend() != DbBackend::Sqlite {
@@ -294,7 +327,18 @@ fn write_turn(db: &DatabaseConnection) -> Option<Turn> {
         return None;
     }
     let mut turns = TURNS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    Some(Arc::clone(turns.entry(file).or_default()))
+    let turn = turns.entry(file).or_insert_with(|| {
+        // The pool's own options: the same file, pragmas and busy timeout.
+        let options = db.get_sqlite_connection_pool().connect_options();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_lazy_with((*options).clone());
+        Arc::new(Mutex::new(Writer { conn: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), head: None }))
+    });
+    Some(Arc::clone(turn))
 }
 
 impl Deref for LedgerTx {

@@ -174,7 +174,7 @@ pub async fn import_csv(
     tracing::debug!(elapsed = ?started.elapsed(), "parts updated");
     write_words(&*tx, &words).await?;
     tracing::debug!(elapsed = ?started.elapsed(), "words written");
-    tx.record_all(changes).await?;
+    tx.record_all(changes);
     tracing::debug!(elapsed = ?started.elapsed(), "ledger written");
     tx.commit().await?;
     tracing::info!(created = report.created, updated = report.updated, "parts imported");

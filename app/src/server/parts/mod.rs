@@ -177,7 +177,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: PartInput) ->
     .await
     .map_err(|e| on_unique(e, TAKEN))?;
     write_words(&*tx, &[(row.id, row.description.clone())]).await?;
-    tx.record(Change::new("part", row.id, "part.created", snapshot(&row)).scoped(None, Some(oem_id))).await?;
+    tx.record(Change::new("part", row.id, "part.created", snapshot(&row)).scoped(None, Some(oem_id)));
     tx.commit().await?;
     one(db, row).await
 }
@@ -246,7 +246,7 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: i64, input: Part
     }
     let action = if changed.contains_key("superseded_by_id") { "part.superseded" } else { "part.updated" };
     changed.insert("part_number".into(), json!(row.part_number));
-    tx.record(Change::new("part", id, action, Value::Object(changed)).scoped(None, Some(row.oem_id))).await?;
+    tx.record(Change::new("part", id, action, Value::Object(changed)).scoped(None, Some(row.oem_id)));
     tx.commit().await?;
     one(db, row).await
 }

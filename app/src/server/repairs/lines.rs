@@ -60,8 +60,7 @@ pub async fn add_labor(
             }),
         )
         .scoped(Some(repair.dealer_id), Some(vehicle.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -89,8 +88,7 @@ pub async fn remove_labor(
     tx.record(
         Change::new("repair", repair.id, "repair.labor_removed", data)
             .scoped(Some(repair.dealer_id), Some(vehicle.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -203,8 +201,7 @@ pub async fn add_part(
             }),
         )
         .scoped(Some(repair.dealer_id), Some(vehicle.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -229,8 +226,7 @@ pub async fn remove_part(db: &DatabaseConnection, actor: &Actor, id: i64, line_i
     tx.record(
         Change::new("repair", repair.id, "repair.part_line_removed", data)
             .scoped(Some(repair.dealer_id), Some(vehicle.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, id).await
 }

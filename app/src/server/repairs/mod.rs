@@ -134,8 +134,7 @@ pub async fn open_on(
             }),
         )
         .scoped(Some(dealer.id), Some(vehicle.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, row.id).await
 }
@@ -185,8 +184,7 @@ pub async fn update(
     tx.record(
         Change::new("repair", repair.id, "repair.updated", serde_json::Value::Object(changed))
             .scoped(Some(repair.dealer_id), Some(vehicle.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -236,8 +234,7 @@ pub async fn complete_on(
             json!({"number": repair.number, "completed_on": day, "labor_lines": labor_lines, "part_lines": part_lines}),
         )
         .scoped(Some(repair.dealer_id), Some(vehicle.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, id).await
 }
@@ -266,8 +263,7 @@ pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<R
             json!({"number": repair.number, "part_lines_reversed": parts.len()}),
         )
         .scoped(Some(repair.dealer_id), Some(vehicle.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     get(db, actor, id).await
 }

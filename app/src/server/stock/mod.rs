@@ -132,8 +132,7 @@ pub async fn set_reorder_point(
             json!({"part_id": part.id, "part_number": part.part_number, "reorder_point": input.reorder_point}),
         )
         .scoped(Some(dealer_id), Some(part.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     level_dtos(db, vec![level]).await?.pop().ok_or_else(|| anyhow::anyhow!("level went missing").into())
 }
@@ -245,8 +244,7 @@ pub(crate) async fn apply(tx: &mut LedgerTx, posting: Posting<'_>) -> Result<Vec
                 }),
             )
             .scoped(Some(dealer_id), Some(part.oem_id)),
-        )
-        .await?;
+        );
         if let Some(serial) = serial {
             move_unit(tx, UnitMove { dealer_id, part, serial: &serial, event, repair, movement: Some(&movement) })
                 .await?;

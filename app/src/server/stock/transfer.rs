@@ -82,8 +82,7 @@ pub async fn transfer(db: &DatabaseConnection, actor: &Actor, input: NewTransfer
             }),
         )
         .scoped(Some(from), Some(part.oem_id)),
-    )
-    .await?;
+    );
     let (from_level, to_level) = (level_row(&*tx, from, part.id).await?, level_row(&*tx, to.id, part.id).await?);
     tx.commit().await?;
     let mut levels = level_dtos(db, vec![from_level, to_level]).await?.into_iter();

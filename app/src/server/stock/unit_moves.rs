@@ -107,7 +107,6 @@ pub(crate) async fn move_unit(tx: &mut LedgerTx, step: UnitMove<'_>) -> Result<p
             }),
         )
         .scoped(Some(dealer_id), Some(part.oem_id)),
-    )
-    .await?;
+    );
     Ok(unit)
 }

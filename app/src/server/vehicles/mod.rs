@@ -95,8 +95,7 @@ pub async fn register(db: &DatabaseConnection, actor: &Actor, input: NewVehicle)
             }),
         )
         .scoped(dealer_id, Some(row.oem_id)),
-    )
-    .await?;
+    );
     tx.commit().await?;
     one(db, row).await
 }
