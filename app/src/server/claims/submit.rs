@@ -68,10 +68,10 @@ pub async fn submit(
             continue;
         };
         tx.queue(&store_checks(claim.id, &findings.checks, now));
-        let summary: Vec<serde_json::Value> =
+        let verdict: Vec<serde_json::Value> =
             findings.checks.iter().map(|c| json!({"check": c.check.as_str(), "result": c.result})).collect();
         let action = if blocking.is_empty() { "claim.submitted" } else { "claim.submission_refused" };
-        let data = json!({"checks": summary, "authorization_id": findings.authorization_id});
+        let data = json!({"checks": verdict, "authorization_id": findings.authorization_id});
         tx.record(changed_entry(&claim, action, data));
         tx.commit().await?;
         return if blocking.is_empty() {

@@ -210,6 +210,15 @@ mod tests {
         crate::server::db::open("sqlite::memory:").await.expect("in-memory database with the real migrations")
     }
 
+    /// A fresh database file (in its own directory, removed by the caller):
+    /// on a file, unlike in memory, writers take their turn and keep the head.
+    async fn file_db(name: &str) -> (DatabaseConnection, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("al-ledger-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("creates a directory");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display());
+        (crate::server::db::open(&url).await.expect("opens a database file"), dir)
+    }
+
     async fn append(db: &DatabaseConnection, n: i64) {
         let mut tx = LedgerTx::begin(db, Some(1)).await.expect("begins");
         tx.record(Change::new("user", n, "user.updated", json!({"n": n})).scoped(Some(2), None));
@@ -262,10 +271,7 @@ mod tests {
     async fn an_entry_written_behind_the_process_s_back_is_chained_onto() {
         // A database file: this process's writers queue for it and keep the
         // head they committed; another process's entries move it unseen.
-        let dir = std::env::temp_dir().join(format!("al-ledger-head-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("creates a directory");
-        let url = format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display());
-        let db = crate::server::db::open(&url).await.expect("opens a database file");
+        let (db, dir) = file_db("head").await;
         append(&db, 1).await;
 
         let head = ledger_head::Entity::find_by_id(1).one(&db).await.expect("reads").expect("exists");
@@ -303,10 +309,7 @@ mod tests {
     async fn a_queued_write_that_fails_takes_the_entries_with_it() {
         // A database file, so the entries and the queued write go in one
         // multi-statement round trip.
-        let dir = std::env::temp_dir().join(format!("al-ledger-queue-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("creates a directory");
-        let url = format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display());
-        let db = crate::server::db::open(&url).await.expect("opens a database file");
+        let (db, dir) = file_db("queue").await;
         append(&db, 1).await;
 
         let mut tx = LedgerTx::begin(&db, Some(1)).await.expect("begins");
