@@ -97,7 +97,8 @@ pub struct LedgerTx {
     /// Whether `head` was read (and locked) in this transaction; otherwise it
     /// is the head this process committed last, checked when it is moved.
     head_read: bool,
-    /// This writer's turn, holding the head its last holder committed.
+    /// This writer's turn on a SQLite file: the writers' connection and the
+    /// head its last holder committed.
     turn: Option<OwnedMutexGuard<Writer>>,
 }
 
