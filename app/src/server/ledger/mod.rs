@@ -329,7 +329,7 @@ fn write_turn(db: &DatabaseConnection) -> Option<Turn> {
     let turn = turns.entry(file).or_insert_with(|| {
         // The pool's own options: the same file, pragmas and busy timeout.
         let options = db.get_sqlite_connection_pool().connect_options();
-        let pool = SqlitePoolOptions::new()
+        let pool = crate::server::db::stable_plans(SqlitePoolOptions::new())
             .max_connections(1)
             .test_before_acquire(false)
             .idle_timeout(None)
