@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::entities::{api_token, login_failure, session, user};
 use super::ledger::{self, Change, LedgerTx};
+use super::reader::Reader;
 use crate::model::{AppError, Role, validate};
 
 /// Sessions end after this long without a request…
@@ -236,7 +237,7 @@ pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Opt
     let Some((row, user)) = session::Entity::find()
         .filter(session::Column::TokenHash.eq(token_hash(token)))
         .find_also_related(user::Entity)
-        .one(db)
+        .one(&Reader::of(db).await?)
         .await?
     else {
         return Ok(None);
@@ -269,7 +270,7 @@ pub async fn resolve_api_token(db: &DatabaseConnection, token: &str) -> Result<O
     let Some((row, user)) = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(token_hash(token)))
         .find_also_related(user::Entity)
-        .one(db)
+        .one(&Reader::of(db).await?)
         .await?
     else {
         return Ok(None);

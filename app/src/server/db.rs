@@ -1,10 +1,13 @@
 //! Connecting to SQLite (the embedded default) or PostgreSQL, and migrating.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
 
 /// Opens a pool on `url`. SQLite runs in WAL mode with foreign keys on and a
 /// busy timeout, so readers never wait for the single writer.
@@ -65,28 +68,43 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// `LIKE` prefix or `ANALYZE` statistics; this database has neither (its
 /// `LIKE`s search inside lowercased text, which no index serves).
 pub fn stable_plans(options: SqlitePoolOptions) -> SqlitePoolOptions {
-    options.after_connect(|conn, _| {
-        Box::pin(async move {
-            let mut handle = conn.lock_handle().await?;
-            let db = handle.as_raw_handle().as_ptr();
-            // SAFETY: `lock_handle` keeps sqlx's worker thread off the
-            // connection while the handle lives; `ENABLE_QPSG` takes an int
-            // (1: on) and an optional out-pointer, passed as null.
-            let rc = unsafe {
-                libsqlite3_sys::sqlite3_db_config(
-                    db,
-                    libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-                    1,
-                    std::ptr::null_mut::<std::ffi::c_int>(),
-                )
-            };
-            if rc == libsqlite3_sys::SQLITE_OK {
-                Ok(())
-            } else {
-                Err(sea_orm::sqlx::Error::Configuration(format!("SQLite refused the planner setting (code {rc})").into()))
-            }
-        })
-    })
+    options.after_connect(|conn, _| Box::pin(keep_plans(conn)))
+}
+
+/// Turns the planner stability guarantee on for one connection (see
+/// [`stable_plans`]).
+///
+/// # Errors
+/// When the connection is gone, or SQLite refuses the setting.
+pub async fn keep_plans(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
+    let mut handle = conn.lock_handle().await?;
+    let db = handle.as_raw_handle().as_ptr();
+    // SAFETY: `lock_handle` keeps sqlx's worker thread off the connection
+    // while the handle lives; `ENABLE_QPSG` takes an int (1: on) and an
+    // optional out-pointer, passed as null.
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            db,
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1,
+            std::ptr::null_mut::<std::ffi::c_int>(),
+        )
+    };
+    if rc == libsqlite3_sys::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(sea_orm::sqlx::Error::Configuration(format!("SQLite refused the planner setting (code {rc})").into()))
+    }
+}
+
+/// The path sqlx opens for a SQLite database (for an in-memory one, the
+/// name its connections share), or None for PostgreSQL.
+pub fn sqlite_file(db: &DatabaseConnection) -> Option<PathBuf> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return None;
+    }
+    let file = db.get_sqlite_connection_pool().connect_options().get_filename().to_path_buf();
+    (file.as_os_str() != ":memory:" && !file.as_os_str().is_empty()).then_some(file)
 }
 
 /// Applies every pending migration.
@@ -107,31 +125,43 @@ pub async fn open(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// A fresh, migrated database file in its own directory (removed by the
+/// caller): on a file, unlike in memory, writers take their turn and keep
+/// the ledger's head, and readers lease connections of their own.
+#[cfg(test)]
+pub(crate) async fn file_db(name: &str) -> (DatabaseConnection, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("al-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("creates a directory");
+    let url = format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display());
+    (open(&url).await.expect("opens a database file"), dir)
+}
+
+/// The planner setting as a connection reports it.
+#[cfg(test)]
+pub(crate) async fn stable_plans_on(conn: &mut SqliteConnection) -> i32 {
+    let mut handle = conn.lock_handle().await.expect("the handle");
+    let mut on: std::ffi::c_int = -1;
+    // SAFETY: the handle is locked; -1 reads the setting into `on`.
+    let rc = unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            handle.as_raw_handle().as_ptr(),
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            -1,
+            &raw mut on,
+        )
+    };
+    assert_eq!(rc, libsqlite3_sys::SQLITE_OK);
+    on
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The planner setting as a pool connection reports it.
-    async fn stable_plans_on(db: &DatabaseConnection) -> i32 {
-        let mut conn = db.get_sqlite_connection_pool().acquire().await.expect("a connection");
-        let mut handle = conn.lock_handle().await.expect("the handle");
-        let mut on: std::ffi::c_int = -1;
-        // SAFETY: the handle is locked; -1 reads the setting into `on`.
-        let rc = unsafe {
-            libsqlite3_sys::sqlite3_db_config(
-                handle.as_raw_handle().as_ptr(),
-                libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-                -1,
-                &raw mut on,
-            )
-        };
-        assert_eq!(rc, libsqlite3_sys::SQLITE_OK);
-        on
-    }
-
     #[tokio::test]
     async fn every_sqlite_connection_keeps_its_plans() {
         let db = connect("sqlite::memory:").await.expect("in-memory database");
-        assert_eq!(stable_plans_on(&db).await, 1);
+        let mut conn = db.get_sqlite_connection_pool().acquire().await.expect("a connection");
+        assert_eq!(stable_plans_on(&mut conn).await, 1);
     }
 }

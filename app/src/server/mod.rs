@@ -16,6 +16,7 @@ pub mod oems;
 pub mod pagination;
 pub mod parts;
 pub mod policies;
+pub mod reader;
 pub mod repairs;
 pub mod secrets;
 pub mod seed;

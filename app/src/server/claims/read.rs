@@ -17,6 +17,7 @@ use crate::server::auth::Actor;
 use crate::server::entities::{
     attachment, claim, claim_check, claim_comment, claim_line, part_return, repair_order, user, vehicle,
 };
+use crate::server::reader::Reader;
 use crate::server::{ledger, pagination};
 
 use super::summary::{Names, dtos};
@@ -30,6 +31,7 @@ const QUEUE: [ClaimStatus; 2] = [ClaimStatus::Submitted, ClaimStatus::InReview];
 /// # Errors
 /// `NotFound` outside the actor's scope.
 pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<ClaimDto, AppError> {
+    let db = &Reader::of(db).await?;
     let row = in_scope(db, actor, id).await?;
     let checks = checks_of(db, id).await?;
     let lines = claim_line::Entity::find()
@@ -52,7 +54,7 @@ pub(super) struct Known {
 
 /// A claim the actor may see, in full, given what the caller has read.
 pub(super) async fn detail(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     row: claim::Model,
     known: Known,
@@ -198,6 +200,7 @@ pub(super) fn filtered(actor: &Actor, filter: &ClaimFilter) -> Result<sea_orm::S
 /// # Errors
 /// `Validation` for a bad filter, limit or cursor.
 pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &ClaimFilter) -> Result<Page<ClaimDto>, AppError> {
+    let db = &Reader::of(db).await?;
     let limit = pagination::limit(filter.limit)?;
     let take = usize::try_from(limit).unwrap_or(usize::MAX);
     let after = filter.cursor.as_deref().map(pagination::decode_cursor).transpose()?;

@@ -12,6 +12,7 @@ use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
 use crate::server::entities::{claim, claim_check, dealer, repair_order, vehicle, vehicle_model};
 use crate::server::ledger::LedgerTx;
+use crate::server::reader::Reader;
 
 /// Submits a draft: the six checks run and are stored. A failing check 1–4
 /// keeps the claim draft and answers 422 with the checks; warnings (5–6)
@@ -37,12 +38,15 @@ pub async fn submit(
         return Err(AppError::bad_request("The Idempotency-Key header must be at most 128 characters."));
     }
     for _ in 0..ATTEMPTS {
-        let (claim, dealer, subject) = match to_submit(db, actor, id, key.as_deref()).await? {
+        // Read on a leased connection, given back before the write turn.
+        let reader = Reader::of(db).await?;
+        let (claim, dealer, subject) = match to_submit(&reader, actor, id, key.as_deref()).await? {
             ToSubmit::Done => return get(db, actor, id).await,
             ToSubmit::Claim(found) => *found,
         };
         let to = step(&claim, ClaimAction::Submit)?;
-        let findings = checks::run(db, &claim, subject).await?;
+        let findings = checks::run(&reader, &claim, subject).await?;
+        drop(reader);
         let blocking: Vec<rules::CheckOutcome> = findings.checks.iter().filter(|c| c.blocking()).cloned().collect();
 
         let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
@@ -89,7 +93,7 @@ pub async fn submit(
                 // A draft has no part returns: the OEM cannot see it to ask for one.
                 part_returns: Some(Vec::new()),
             };
-            read::detail(db, actor, changed, known).await
+            read::detail(&Reader::of(db).await?, actor, changed, known).await
         } else {
             Err(AppError::submission_blocked(blocking))
         };
@@ -146,7 +150,7 @@ enum ToSubmit {
 /// one query. With an idempotency key, the claim submitted under it is
 /// looked for in the same query: the same claim again is done, another is a
 /// conflict.
-async fn to_submit(db: &DatabaseConnection, actor: &Actor, id: i64, key: Option<&str>) -> Result<ToSubmit, AppError> {
+async fn to_submit(db: &Reader<'_>, actor: &Actor, id: i64, key: Option<&str>) -> Result<ToSubmit, AppError> {
     if actor.role != Role::Dealer {
         // Not theirs to submit: unknown, or forbidden when they may see it.
         return Err(own_claim(db, actor, id).await.err().unwrap_or(AppError::Forbidden));

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::ConnectionTrait;
 
 use crate::model::AppError;
 use crate::model::claim::{CheckKind, CheckResult, ClaimDto, ClaimStatus};
@@ -13,7 +13,7 @@ use crate::model::network::Money;
 use crate::server::entities::{claim, claim_check, dealer, part, repair_order, vehicle, vehicle_model};
 
 /// Claims as the API shows them, without their details.
-pub(crate) async fn dtos(db: &DatabaseConnection, rows: Vec<claim::Model>) -> Result<Vec<ClaimDto>, AppError> {
+pub(crate) async fn dtos(db: &impl ConnectionTrait, rows: Vec<claim::Model>) -> Result<Vec<ClaimDto>, AppError> {
     let mut names = Names::load(db, rows.iter().map(|r| r.id)).await?;
     Ok(rows
         .into_iter()

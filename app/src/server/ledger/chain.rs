@@ -159,6 +159,7 @@ fn broken(seq: i64) -> VerifyReport {
 mod tests {
     use super::super::{Change, LedgerTx};
     use super::*;
+    use crate::server::db::file_db;
     use chrono::{SubsecRound, TimeZone};
     use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
     use serde_json::json;
@@ -208,15 +209,6 @@ mod tests {
 
     async fn memory_db() -> DatabaseConnection {
         crate::server::db::open("sqlite::memory:").await.expect("in-memory database with the real migrations")
-    }
-
-    /// A fresh database file (in its own directory, removed by the caller):
-    /// on a file, unlike in memory, writers take their turn and keep the head.
-    async fn file_db(name: &str) -> (DatabaseConnection, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("al-ledger-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("creates a directory");
-        let url = format!("sqlite://{}?mode=rwc", dir.join("ledger.db").display());
-        (crate::server::db::open(&url).await.expect("opens a database file"), dir)
     }
 
     async fn append(db: &DatabaseConnection, n: i64) {

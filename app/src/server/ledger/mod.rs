@@ -318,13 +318,7 @@ async fn read_head(txn: &DatabaseTransaction) -> Result<Head, AppError> {
 /// single connection already does.
 fn write_turn(db: &DatabaseConnection) -> Option<Turn> {
     static TURNS: LazyLock<std::sync::Mutex<HashMap<PathBuf, Turn>>> = LazyLock::new(Default::default);
-    if db.get_database_backend() != DbBackend::Sqlite {
-        return None;
-    }
-    let file = db.get_sqlite_connection_pool().connect_options().get_filename().to_path_buf();
-    if file.as_os_str() == ":memory:" || file.as_os_str().is_empty() {
-        return None;
-    }
+    let file = crate::server::db::sqlite_file(db)?;
     let mut turns = TURNS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let turn = turns.entry(file).or_insert_with(|| {
         // The pool's own options: the same file, pragmas and busy timeout.

@@ -1,7 +1,7 @@
 //! Reading the ledger: the entries an actor may see, and the chain's check.
 
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 
@@ -28,7 +28,7 @@ pub async fn verify(db: &DatabaseConnection, actor: &Actor) -> Result<VerifyRepo
 /// # Errors
 /// `Validation` for a bad cursor or limit.
 pub async fn list(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &LedgerFilter,
 ) -> Result<Page<LedgerEntryDto>, AppError> {
