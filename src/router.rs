@@ -53,7 +53,7 @@ pub fn build_router(db: DatabaseConnection, leptos_options: LeptosOptions, setti
         .merge(pages)
         .layer(from_fn(server_fn_status))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(from_fn(limit_declared_length))
+        .layer(from_fn(limit_body))
         .layer(from_fn_with_state(state.clone(), crate::security::resolve_actor))
         .layer(from_fn_with_state(state.clone(), crate::security::check_origin))
         .layer(from_fn(crate::security::security_headers))
@@ -61,25 +61,54 @@ pub fn build_router(db: DatabaseConnection, leptos_options: LeptosOptions, setti
         .with_state(state)
 }
 
-/// Refuses bodies whose declared length is over the limit before reading
-/// them (JSON under `/api`, so integrations get the usual error body).
-async fn limit_declared_length(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
+/// Refuses bodies over the path's limit: by their declared length before
+/// reading them (JSON under `/api`, so integrations get the usual error
+/// body), and, for server functions and pages, a body sent without a length
+/// (chunked) by reading at most the limit. leptos reads server functions'
+/// bodies whole, past axum's `DefaultBodyLimit`, which only extractors
+/// apply; a body with a declared length is held to that length by hyper.
+async fn limit_body(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::body::HttpBody;
+
+    let path = request.uri().path();
+    let limit = limit_for(path);
+    let api = path.starts_with("/api/");
     let declared = request
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit_for(request.uri().path())) {
+    let too_large = || {
         let err = app::model::AppError::PayloadTooLarge;
-        if request.uri().path().starts_with("/api/") {
+        if api {
             return crate::rest::ApiError(err).into_response();
         }
-        return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, err.to_string()).into_response();
+        (axum::http::StatusCode::PAYLOAD_TOO_LARGE, err.to_string()).into_response()
+    };
+    if declared.is_some_and(|len| len > limit) {
+        return too_large();
     }
-    next.run(request).await
+    if declared.is_some() || api || request.body().is_end_stream() {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Err(err) if is_length_limit(&err) => too_large(),
+        Err(_) => (axum::http::StatusCode::BAD_REQUEST, "The request body could not be read.").into_response(),
+    }
+}
+
+/// Whether reading a body failed because it was over its limit.
+fn is_length_limit(err: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }
 
 /// Server functions answer 500 for every error raised before our code runs
@@ -99,4 +128,59 @@ async fn server_fn_status(request: axum::extract::Request, next: axum::middlewar
         parts.status = axum::http::StatusCode::from_u16(err.status()).unwrap_or(parts.status);
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use axum::body::{Body, Bytes, HttpBody};
+    use axum::http::{Request, StatusCode};
+    use axum::routing::post;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    /// A body sent in chunks, without a declared length.
+    struct Chunked(VecDeque<Bytes>);
+
+    impl HttpBody for Chunked {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            Poll::Ready(self.0.pop_front().map(|chunk| Ok(http_body::Frame::data(chunk))))
+        }
+    }
+
+    /// Posts `kib` KiB in 64 KiB chunks to `path` of a router whose handler,
+    /// like leptos' server functions, reads whatever body it is given.
+    async fn post_chunked(path: &str, kib: usize) -> (StatusCode, usize) {
+        let router = Router::new()
+            .route(
+                path,
+                post(|body: Body| async move {
+                    body.collect().await.map(|b| b.to_bytes().len().to_string()).unwrap_or_default()
+                }),
+            )
+            .layer(from_fn(limit_body));
+        let chunks = (0..kib.div_ceil(64)).map(|_| Bytes::from(vec![b'x'; 64 * 1024])).collect();
+        let request = Request::post(path).body(Body::new(Chunked(chunks))).expect("a request");
+        let response = router.oneshot(request).await.expect("an answer");
+        let status = response.status();
+        let body = response.into_body().collect().await.expect("a body").to_bytes();
+        (status, String::from_utf8_lossy(&body).parse().unwrap_or(0))
+    }
+
+    #[tokio::test]
+    async fn a_chunked_body_over_the_limit_is_a_413_and_one_under_it_arrives_whole() {
+        assert_eq!(post_chunked("/rpc/users/update", 2048).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(post_chunked("/rpc/users/update", 512).await, (StatusCode::OK, 512 * 1024));
+    }
 }

@@ -154,7 +154,11 @@ impl ConnectionTrait for Reader<'_> {
             Reader::Pool(db) => db.execute_unprepared(sql).await,
             Reader::Leased(lease) => {
                 let mut conn = lease.conn().await?;
-                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut *conn).await.map(ExecResult::from).map_err(|e| lease.failed(e))
+                sqlx::raw_sql(AssertSqlSafe(sql))
+                    .execute(&mut *conn)
+                    .await
+                    .map(ExecResult::from)
+                    .map_err(|e| lease.failed(e))
             }
         }
     }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 
 use crate::model::AppError;
 use crate::model::claim::{CheckKind, CheckResult, ClaimDto, ClaimStatus};
