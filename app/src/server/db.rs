@@ -1,5 +1,6 @@
 //! Connecting to SQLite (the embedded default) or PostgreSQL, and migrating.
 
+use std::ffi::c_int;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -77,21 +78,27 @@ pub fn stable_plans(options: SqlitePoolOptions) -> SqlitePoolOptions {
 /// # Errors
 /// When the connection is gone, or SQLite refuses the setting.
 pub async fn keep_plans(conn: &mut SqliteConnection) -> Result<(), sea_orm::sqlx::Error> {
+    planner_setting(conn, 1).await.map(|_| ())
+}
+
+/// Sets the planner stability guarantee of one connection (1 on, 0 off, -1
+/// leaves it) and answers the setting it then has.
+async fn planner_setting(conn: &mut SqliteConnection, value: c_int) -> Result<c_int, sea_orm::sqlx::Error> {
     let mut handle = conn.lock_handle().await?;
-    let db = handle.as_raw_handle().as_ptr();
+    let mut now: c_int = -1;
     // SAFETY: `lock_handle` keeps sqlx's worker thread off the connection
-    // while the handle lives; `ENABLE_QPSG` takes an int (1: on) and an
-    // optional out-pointer, passed as null.
+    // while the handle lives; `ENABLE_QPSG` takes an int and a pointer to an
+    // int that receives the setting.
     let rc = unsafe {
         libsqlite3_sys::sqlite3_db_config(
-            db,
+            handle.as_raw_handle().as_ptr(),
             libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-            1,
-            std::ptr::null_mut::<std::ffi::c_int>(),
+            value,
+            &raw mut now,
         )
     };
     if rc == libsqlite3_sys::SQLITE_OK {
-        Ok(())
+        Ok(now)
     } else {
         Err(sea_orm::sqlx::Error::Configuration(format!("SQLite refused the planner setting (code {rc})").into()))
     }
@@ -139,19 +146,7 @@ pub(crate) async fn file_db(name: &str) -> (DatabaseConnection, PathBuf) {
 /// The planner setting as a connection reports it.
 #[cfg(test)]
 pub(crate) async fn stable_plans_on(conn: &mut SqliteConnection) -> i32 {
-    let mut handle = conn.lock_handle().await.expect("the handle");
-    let mut on: std::ffi::c_int = -1;
-    // SAFETY: the handle is locked; -1 reads the setting into `on`.
-    let rc = unsafe {
-        libsqlite3_sys::sqlite3_db_config(
-            handle.as_raw_handle().as_ptr(),
-            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
-            -1,
-            &raw mut on,
-        )
-    };
-    assert_eq!(rc, libsqlite3_sys::SQLITE_OK);
-    on
+    planner_setting(conn, -1).await.expect("reads the setting")
 }
 
 #[cfg(test)]

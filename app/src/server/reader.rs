@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
@@ -62,7 +63,7 @@ impl Readers {
         };
         Ok(Lease {
             conn: Some(tokio::sync::Mutex::new(conn)),
-            broken: std::sync::atomic::AtomicBool::new(false),
+            broken: AtomicBool::new(false),
             readers: Arc::clone(self),
             _permit: permit,
         })
@@ -75,14 +76,14 @@ pub struct Lease {
     /// Locked per query: the lease is one request's, so never contended.
     conn: Option<tokio::sync::Mutex<SqliteConnection>>,
     /// Set when a query failed for another reason than the statement.
-    broken: std::sync::atomic::AtomicBool,
+    broken: AtomicBool,
     readers: Arc<Readers>,
     _permit: OwnedSemaphorePermit,
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        if self.broken.load(std::sync::atomic::Ordering::Relaxed) {
+        if self.broken.load(Ordering::Relaxed) {
             return;
         }
         if let Some(conn) = self.conn.take() {
@@ -114,7 +115,7 @@ impl Lease {
                 | sqlx::Error::TypeNotFound { .. }
         );
         if !statement {
-            self.broken.store(true, std::sync::atomic::Ordering::Relaxed);
+            self.broken.store(true, Ordering::Relaxed);
         }
         DbErr::Query(RuntimeErr::SqlxError(Arc::new(error)))
     }
