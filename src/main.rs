@@ -169,11 +169,26 @@ async fn serve(db: sea_orm::DatabaseConnection, config: &Config) -> anyhow::Resu
     let options = conf.leptos_options;
     let addr = options.site_addr;
     std::fs::create_dir_all(&config.data_dir)?;
+    tokio::spawn(prune_login_failures(db.clone()));
     let router = aftermarket_ledger::build_router(db, options, config.settings());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
     Ok(())
+}
+
+/// Every five minutes, deletes the counted sign-in attempts that no longer
+/// count (older than the throttle's window), so unknown emails do not pile up.
+async fn prune_login_failures(db: sea_orm::DatabaseConnection) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        match app::server::auth::prune_login_failures(&db, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(pruned) => tracing::info!(pruned, "old sign-in failures pruned"),
+            Err(err) => tracing::warn!(%err, "pruning sign-in failures failed"),
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM (from a service manager or a script) ends `serve` after

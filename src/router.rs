@@ -39,14 +39,23 @@ fn limit_for(path: &str) -> usize {
 
 /// Builds the whole application router on `db`.
 pub fn build_router(db: DatabaseConnection, leptos_options: LeptosOptions, settings: Settings) -> Router {
-    let state = AppState { leptos_options: leptos_options.clone(), db, settings: Arc::new(settings) };
+    let headers = crate::security::HeaderPolicy::new(&settings, &leptos_options);
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db,
+        settings: Arc::new(settings),
+        exports: Default::default(),
+    };
     let routes = generate_route_list(App);
     let pages = Router::new()
-        .leptos_routes_with_context(&state, routes, || (), {
+        .leptos_routes_with_context(&state, routes, crate::security::provide_csp_nonce, {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell));
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            crate::security::provide_csp_nonce,
+            shell,
+        ));
 
     Router::new()
         .nest("/api/v1", crate::rest::router())
@@ -56,7 +65,7 @@ pub fn build_router(db: DatabaseConnection, leptos_options: LeptosOptions, setti
         .layer(from_fn(limit_body))
         .layer(from_fn_with_state(state.clone(), crate::security::resolve_actor))
         .layer(from_fn_with_state(state.clone(), crate::security::check_origin))
-        .layer(from_fn(crate::security::security_headers))
+        .layer(from_fn_with_state(headers, crate::security::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -126,6 +135,9 @@ async fn server_fn_status(request: axum::extract::Request, next: axum::middlewar
     };
     if let Ok(err) = serde_json::from_slice::<app::model::AppError>(&bytes) {
         parts.status = axum::http::StatusCode::from_u16(err.status()).unwrap_or(parts.status);
+        if let Some(secs) = err.retry_after() {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
     }
     axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }

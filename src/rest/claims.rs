@@ -55,16 +55,16 @@ pub async fn list(
     Ok(Json(claims::list(&state.db, &actor, &filter).await?))
 }
 
-/// Every claim matching the list's filters (up to 100,000), as CSV.
+/// Every claim matching the list's filters (up to 100,000), as CSV, streamed;
+/// busy with other exports, 503 with `Retry-After`.
 #[utoipa::path(get, path = "/api/v1/claims/export", tag = "claims", params(ClaimFilter),
-    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 422, body = app::model::error::ErrorBody), (status = 503, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn export(
     State(state): State<AppState>,
     Authed(actor): Authed,
     Params(filter): Params<ClaimFilter>,
 ) -> ApiResult<Response> {
-    let csv = claims::export_csv(&state.db, &actor, &filter).await?;
-    Ok(super::parts::csv_download(csv, "claims.csv").into_response())
+    Ok(super::parts::csv_download(claims::export_csv(&state.db, &actor, &filter, &state.exports).await?))
 }
 
 /// A draft from a completed repair; without `lines`, the repair's installed parts and labour.

@@ -2,14 +2,16 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use app::model::parts::{ImportReport, PartDto, PartFilter, PartInput};
 use app::model::user::Page;
+use app::server::csv_export::CsvExport;
 use app::server::{AppState, parts};
 
 use super::{ApiResult, Authed, CsvBody, JsonBody, Params};
@@ -69,36 +71,39 @@ pub async fn update(
     Ok(Json(parts::update(&state.db, &actor, id, body).await?))
 }
 
-/// All or nothing: a file with any bad row answers 422 with `error.errors`.
+/// All or nothing: a file with any bad row answers 422 with `error.errors`
+/// (the first 1,000 by line) and `error.errors_total`. The actor and the OEM
+/// are checked before the body is read.
 #[utoipa::path(post, path = "/api/v1/parts/import", tag = "parts", params(OemParam), request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = ImportReport), (status = 403, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn import(
     State(state): State<AppState>,
     Authed(actor): Authed,
     Params(param): Params<OemParam>,
-    CsvBody(bytes): CsvBody,
+    request: Request,
 ) -> ApiResult<Json<ImportReport>> {
+    parts::may_import(&state.db, &actor, param.oem_id).await?;
+    let CsvBody(bytes) = CsvBody::from_request(request, &state).await?;
     Ok(Json(parts::import_csv(&state.db, &actor, param.oem_id, bytes).await?))
 }
 
+/// Streamed; busy with other exports, 503 with `Retry-After`.
 #[utoipa::path(get, path = "/api/v1/parts/export", tag = "parts", params(OemParam),
-    responses((status = 200, body = String, content_type = "text/csv")), security(("bearer" = [])))]
+    responses((status = 200, body = String, content_type = "text/csv"), (status = 503, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn export(
     State(state): State<AppState>,
     Authed(actor): Authed,
     Params(param): Params<OemParam>,
-) -> ApiResult<impl IntoResponse> {
-    let csv = parts::export_csv(&state.db, &actor, param.oem_id).await?;
-    Ok(csv_download(csv, "parts.csv"))
+) -> ApiResult<Response> {
+    Ok(csv_download(parts::export_csv(&state.db, &actor, param.oem_id, &state.exports).await?))
 }
 
-/// A CSV file the browser saves.
-pub fn csv_download(csv: String, name: &str) -> impl IntoResponse {
+/// A CSV file the browser saves, sent as it is read (no `Content-Length`).
+pub fn csv_download(export: CsvExport) -> Response {
+    let disposition = format!("attachment; filename=\"{}\"", export.name);
     (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        csv,
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+        Body::from_stream(export.into_stream()),
     )
+        .into_response()
 }

@@ -3,9 +3,9 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 
@@ -96,25 +96,29 @@ pub async fn reorder_point(
 }
 
 /// Receipts from CSV (`part_number, quantity, serials, reference, oem`), all or nothing.
+/// The actor and the dealer are checked before the body is read.
 #[utoipa::path(post, path = "/api/v1/stock/import", tag = "stock", params(DealerParam), request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, body = ImportReport), (status = 403, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn import(
     State(state): State<AppState>,
     Authed(actor): Authed,
     Params(param): Params<DealerParam>,
-    CsvBody(bytes): CsvBody,
+    request: Request,
 ) -> ApiResult<Json<ImportReport>> {
+    stock::may_import(&state.db, &actor, param.dealer_id).await?;
+    let CsvBody(bytes) = CsvBody::from_request(request, &state).await?;
     Ok(Json(stock::import_receipts(&state.db, &actor, param.dealer_id, bytes).await?))
 }
 
+/// Streamed; busy with other exports, 503 with `Retry-After`.
 #[utoipa::path(get, path = "/api/v1/stock/export", tag = "stock", params(DealerParam),
-    responses((status = 200, body = String, content_type = "text/csv")), security(("bearer" = [])))]
+    responses((status = 200, body = String, content_type = "text/csv"), (status = 503, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn export(
     State(state): State<AppState>,
     Authed(actor): Authed,
     Params(param): Params<DealerParam>,
-) -> ApiResult<impl IntoResponse> {
-    Ok(csv_download(stock::export_csv(&state.db, &actor, param.dealer_id).await?, "stock.csv"))
+) -> ApiResult<Response> {
+    Ok(csv_download(stock::export_csv(&state.db, &actor, param.dealer_id, &state.exports).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/part-units/{serial}", tag = "stock", params(("serial" = String, Path), PartParam),

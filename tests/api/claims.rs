@@ -7,13 +7,13 @@ use crate::vehicles::{model, vin};
 
 /// A dealer authorized by the OEM, its policies, a vehicle and a completed
 /// repair: an HV pack swapped and an hour and a half of labour.
-struct Case {
-    admin: String,
-    dealer: String,
-    manager: String,
-    repair_id: i64,
-    pack: i64,
-    model_id: i64,
+pub(crate) struct Case {
+    pub(crate) admin: String,
+    pub(crate) dealer: String,
+    pub(crate) manager: String,
+    pub(crate) repair_id: i64,
+    pub(crate) pack: i64,
+    pub(crate) model_id: i64,
 }
 
 fn priced(app: &TestApp, number: &str, currency: &str, serialized: bool) -> Value {
@@ -22,7 +22,7 @@ fn priced(app: &TestApp, number: &str, currency: &str, serialized: bool) -> Valu
         "serialized": serialized, "warranty_eligible": true})
 }
 
-async fn case(app: &TestApp, in_service: &str, currency: &str) -> Case {
+pub(crate) async fn case(app: &TestApp, in_service: &str, currency: &str) -> Case {
     let admin = app.admin_token().await;
     let (_, dealer) = app.dealer_user("a@test.example", app.dealer_a).await;
     app.create_user(json!({"email": "sm@test.example", "display_name": "Greta Lind", "role": "service_manager",
@@ -60,7 +60,7 @@ async fn case(app: &TestApp, in_service: &str, currency: &str) -> Case {
     Case { admin, dealer, manager, repair_id, pack, model_id }
 }
 
-async fn submit(app: &TestApp, token: &str, id: i64, key: &str) -> reqwest::Response {
+pub(crate) async fn submit(app: &TestApp, token: &str, id: i64, key: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url(&format!("/claims/{id}/submit")))
         .bearer_auth(token)
@@ -70,7 +70,7 @@ async fn submit(app: &TestApp, token: &str, id: i64, key: &str) -> reqwest::Resp
         .expect("request")
 }
 
-async fn new_claim(app: &TestApp, c: &Case) -> Value {
+pub(crate) async fn new_claim(app: &TestApp, c: &Case) -> Value {
     let body = json!({"repair_id": c.repair_id, "causal_part_id": c.pack, "failure_code": "hv-iso-01"});
     let response = app.post(&c.dealer, "/claims", &body).await;
     assert_eq!(response.status(), StatusCode::CREATED);

@@ -67,7 +67,11 @@ pub async fn create_claim(
                     .filter(|a| !a.is_empty());
                 let requested_minor = match typed {
                     Some(raw) => minor(&format!("amount-{}", part.id), raw)?,
-                    None if part.currency == repair.currency => part.price_minor * part.quantity,
+                    None if part.currency == repair.currency => crate::model::money::line_times(
+                        &format!("amount-{}", part.id),
+                        part.price_minor,
+                        part.quantity,
+                    )?,
                     None => {
                         return Err(AppError::field(
                             &format!("amount-{}", part.id),

@@ -42,8 +42,8 @@ pub async fn lookup_vin(vin: String) -> Result<Option<VehicleDto>, AppError> {
     ctx::respond(async { crate::server::vehicles::lookup(&ctx::state()?.db, &ctx::actor()?, &vin).await }.await)
 }
 
-/// Opens a repair by VIN; a VIN not registered yet is registered first from
-/// the form's vehicle fields (the repair's own fields are checked before).
+/// Opens a repair by VIN; a VIN not registered yet is registered from the
+/// form's vehicle fields in the same transaction.
 #[server(prefix = "/rpc", endpoint = "repairs/open")]
 #[allow(clippy::too_many_arguments)]
 pub async fn open_repair(
@@ -56,44 +56,46 @@ pub async fn open_repair(
     country: Option<String>,
 ) -> Result<RepairDto, AppError> {
     use super::ctx;
-    use crate::model::repair::{self as rules, NewRepair};
-    use crate::model::vehicle::{NewVehicle, odometer_km as km_rule};
+    use crate::model::repair::NewRepair;
+    use crate::model::vehicle::NewVehicle;
     use crate::model::{FieldErrors, validate};
-    use crate::server::{entities::vehicle_model, repairs, vehicles};
-    use sea_orm::EntityTrait;
+    use crate::server::{repairs, vehicles};
     ctx::respond(
         async {
             let (db, actor) = (ctx::state()?.db, ctx::actor()?);
             let mut errors = FieldErrors::new();
             let km = errors.check("odometer_km", whole("must be a whole number of km", &odometer_km));
-            let km = km.and_then(|km| errors.check("odometer_km", km_rule(km)));
-            errors.check("complaint", rules::text(&complaint, rules::MAX_STORY));
-            errors.finish()?;
-            let km = km.unwrap_or_default();
-            if vehicles::lookup(&db, &actor, &vin).await?.is_none() {
-                let model_id = validate::optional_id(model_id.as_deref())
-                    .map_err(|m| AppError::field("model_id", m))?
-                    .ok_or_else(|| AppError::field("model_id", "is required for a vehicle seen for the first time"))?;
-                let model = vehicle_model::Entity::find_by_id(model_id)
-                    .one(&db)
-                    .await?
-                    .ok_or_else(|| AppError::field("model_id", "is not a vehicle model"))?;
-                let model_year = whole("must be a year like 2025", model_year.as_deref().unwrap_or_default())
-                    .map_err(|m| AppError::field("model_year", m))?;
-                let input = NewVehicle {
+            let new_vehicle = vehicles::lookup(&db, &actor, &vin).await?.is_none();
+            let vehicle = if new_vehicle {
+                let model_id =
+                    errors.check("model_id", validate::optional_id(model_id.as_deref())).flatten().or_else(|| {
+                        errors.add("model_id", "is required for a vehicle seen for the first time");
+                        None
+                    });
+                let year = errors
+                    .check("model_year", whole("must be a year like 2025", model_year.as_deref().unwrap_or_default()));
+                let year = year.and_then(|y| {
+                    errors.check("model_year", i32::try_from(y).map_err(|_| "is out of range".to_string()))
+                });
+                Some(NewVehicle {
                     vin: vin.clone(),
-                    oem_id: model.oem_id,
-                    model_id,
-                    model_year: i32::try_from(model_year)
-                        .map_err(|_| AppError::field("model_year", "is out of range"))?,
+                    oem_id: 0,
+                    model_id: model_id.unwrap_or_default(),
+                    model_year: year.unwrap_or_default(),
                     in_service_date: in_service_date.unwrap_or_default(),
                     country: country.unwrap_or_default(),
                     odometer_km: None,
-                };
-                vehicles::register(&db, &actor, input).await?;
+                })
+            } else {
+                None
+            };
+            errors.finish()?;
+            let input =
+                NewRepair { vin: Some(vin), odometer_km: km.unwrap_or_default(), complaint, ..Default::default() };
+            match vehicle {
+                Some(vehicle) => repairs::open_registering(&db, &actor, input, vehicle).await,
+                None => repairs::open(&db, &actor, input).await,
             }
-            let input = NewRepair { vin: Some(vin), odometer_km: km, complaint, ..Default::default() };
-            repairs::open(&db, &actor, input).await
         }
         .await,
     )

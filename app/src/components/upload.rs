@@ -195,6 +195,7 @@ fn unreadable(text: &str) -> ErrorBody {
             message: text.chars().take(200).collect(),
             fields: Default::default(),
             errors: Vec::new(),
+            errors_total: None,
             checks: Vec::new(),
         },
     }

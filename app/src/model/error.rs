@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::limits::{IMPORT_MAX_ERRORS, IMPORT_MAX_ROWS, grouped};
+
 /// Field name → a sentence a dealer understands.
 pub type Fields = BTreeMap<String, String>;
 
@@ -16,9 +18,15 @@ pub type Fields = BTreeMap<String, String>;
 pub enum AppError {
     #[error("{message}")]
     Validation { message: String, fields: Fields },
-    /// A refused file (CSV import): nothing was written; every bad row is named.
+    /// A refused file (CSV import): nothing was written; the first bad rows
+    /// (at most `IMPORT_MAX_ERRORS`, by line) are named, `total` counts all.
     #[error("{message}")]
-    InvalidFile { message: String, errors: Vec<LineError> },
+    InvalidFile {
+        message: String,
+        errors: Vec<LineError>,
+        #[serde(default)]
+        total: u64,
+    },
     /// A submission stopped by failing checks (authorization, coverage,
     /// eligibility); the claim stays draft.
     #[error("{message}")]
@@ -42,6 +50,10 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("The server could not be reached: {message}")]
     Unavailable { message: String },
+    /// Too many requests of a costly kind (sign-ins, exports) are running
+    /// at once on this server; nothing was done.
+    #[error("The server is busy. Try again in {retry_after_secs} seconds.")]
+    Busy { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Quote error id {id} to support.")]
     Internal { id: String },
 }
@@ -73,7 +85,7 @@ impl AppError {
             Self::RateLimited { .. } => 429,
             Self::BadRequest { .. } => 400,
             Self::PayloadTooLarge => 413,
-            Self::Unavailable { .. } => 503,
+            Self::Unavailable { .. } | Self::Busy { .. } => 503,
             Self::Internal { .. } => 500,
         }
     }
@@ -90,7 +102,16 @@ impl AppError {
             Self::BadRequest { .. } => "bad_request",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Unavailable { .. } => "unavailable",
+            Self::Busy { .. } => "busy",
             Self::Internal { .. } => "internal",
+        }
+    }
+
+    /// Seconds the client should wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs } | Self::Busy { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 
@@ -121,16 +142,27 @@ pub struct LineError {
 }
 
 impl AppError {
-    /// A refused file with its bad rows (the first 1,000 are kept).
-    pub fn invalid_file(mut errors: Vec<LineError>) -> Self {
-        let count = errors.len();
-        errors.truncate(1000);
-        let message = if count == 1 {
-            "The file has an error on 1 row; nothing was imported.".to_string()
-        } else {
-            format!("The file has {count} errors; nothing was imported.")
-        };
-        Self::InvalidFile { message, errors }
+    /// A refused file with its bad rows (the first `IMPORT_MAX_ERRORS` by
+    /// line are kept, all are counted).
+    pub fn invalid_file(errors: Vec<LineError>) -> Self {
+        let mut collected = FileErrors::new();
+        for error in errors {
+            collected.push(error);
+        }
+        collected.into_error()
+    }
+
+    /// A file refused for having more than `IMPORT_MAX_ROWS` rows; `line`
+    /// is the first line past the limit.
+    pub fn too_many_rows(line: u64) -> Self {
+        let most = grouped(IMPORT_MAX_ROWS as u64);
+        Self::InvalidFile {
+            message: format!(
+                "The file has more than {most} rows; nothing was imported. Split it into files of at most {most} rows."
+            ),
+            errors: vec![LineError { line, field: "file".into(), message: format!("has more than {most} rows") }],
+            total: 1,
+        }
     }
 
     /// A submission refused by failing checks, named in the message.
@@ -154,6 +186,83 @@ impl AppError {
             Self::InvalidFile { errors, .. } => errors,
             _ => &[],
         }
+    }
+
+    /// How many bad rows a refused file has, listed or not (`None` for
+    /// other errors).
+    pub fn line_errors_total(&self) -> Option<u64> {
+        match self {
+            Self::InvalidFile { total, .. } => Some(*total),
+            _ => None,
+        }
+    }
+}
+
+/// Collects the bad rows of a file: counts every one, keeps the first
+/// `IMPORT_MAX_ERRORS` by line (never more than twice that at a time).
+#[derive(Debug, Default)]
+pub struct FileErrors {
+    kept: Vec<LineError>,
+    total: u64,
+    /// Once trimmed: errors on this line or later can no longer be listed.
+    cutoff: Option<u64>,
+}
+
+impl FileErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, error: LineError) {
+        self.total += 1;
+        if self.cutoff.is_some_and(|line| error.line >= line) {
+            return;
+        }
+        self.kept.push(error);
+        if self.kept.len() >= 2 * IMPORT_MAX_ERRORS {
+            self.trim();
+        }
+    }
+
+    /// Every error counted so far, listed or not.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Sorts by line (stable: a row's errors keep their order) and keeps the first.
+    fn trim(&mut self) {
+        self.kept.sort_by_key(|e| e.line);
+        self.kept.truncate(IMPORT_MAX_ERRORS);
+        if self.kept.len() == IMPORT_MAX_ERRORS {
+            self.cutoff = self.kept.last().map(|e| e.line);
+        }
+    }
+
+    /// The refused file: its first bad rows and how many there are.
+    pub fn into_error(mut self) -> AppError {
+        self.trim();
+        let total = self.total;
+        let mut message = if total == 1 {
+            "The file has an error on 1 row; nothing was imported.".to_string()
+        } else {
+            format!("The file has {} errors; nothing was imported.", grouped(total))
+        };
+        if total > self.kept.len() as u64 {
+            message.push_str(&format!(" The first {} are listed.", grouped(self.kept.len() as u64)));
+        }
+        AppError::InvalidFile { message, errors: self.kept, total }
+    }
+
+    /// `Ok(())` when nothing was counted.
+    ///
+    /// # Errors
+    /// `InvalidFile` with the first bad rows and the total.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.is_empty() { Ok(()) } else { Err(self.into_error()) }
     }
 }
 
@@ -226,9 +335,12 @@ pub struct ErrorDetail {
     pub message: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: Fields,
-    /// The bad rows of a refused file.
+    /// The bad rows of a refused file (the first `IMPORT_MAX_ERRORS` by line).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<LineError>,
+    /// How many bad rows a refused file has, listed in `errors` or not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub errors_total: Option<u64>,
     /// The failing checks of a refused claim submission.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<crate::model::claim::CheckOutcome>,
@@ -242,6 +354,7 @@ impl From<&AppError> for ErrorBody {
                 message: err.to_string(),
                 fields: err.fields(),
                 errors: err.line_errors().to_vec(),
+                errors_total: err.line_errors_total(),
                 checks: err.failed_checks().to_vec(),
             },
         }
@@ -270,6 +383,7 @@ mod tests {
             (AppError::RateLimited { retry_after_secs: 61 }, 429, "rate_limited"),
             (AppError::bad_request("x"), 400, "bad_request"),
             (AppError::PayloadTooLarge, 413, "payload_too_large"),
+            (AppError::Busy { retry_after_secs: 2 }, 503, "busy"),
             (AppError::Internal { id: "abc".into() }, 500, "internal"),
         ];
         for (err, status, code) in cases {
@@ -307,5 +421,39 @@ mod tests {
         let err = AppError::field("password", "too short");
         let json = serde_json::to_string(&err).expect("serializes");
         assert_eq!(serde_json::from_str::<AppError>(&json).expect("parses"), err);
+    }
+
+    fn bad(line: u64) -> LineError {
+        LineError { line, field: "quantity".into(), message: "must be a whole number".into() }
+    }
+
+    #[test]
+    fn a_file_lists_its_first_thousand_bad_rows_and_counts_them_all() {
+        let mut errors = FileErrors::new();
+        // Out of order, as a second pass over the rows adds them.
+        for line in (2..1_502).rev() {
+            errors.push(bad(line));
+        }
+        let err = errors.into_error();
+        assert_eq!(err.line_errors().len(), 1_000);
+        assert_eq!(err.line_errors()[0].line, 2);
+        assert_eq!(err.line_errors()[999].line, 1_001);
+        assert_eq!(err.line_errors_total(), Some(1_500));
+        assert_eq!(err.to_string(), "The file has 1,500 errors; nothing was imported. The first 1,000 are listed.");
+        let body = serde_json::to_value(ErrorBody::from(&err)).expect("serializes");
+        assert_eq!(body["error"]["errors_total"], 1_500);
+        assert!(
+            serde_json::to_value(ErrorBody::from(&AppError::NotFound)).expect("serializes")["error"]
+                .get("errors_total")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_row_limit_says_so() {
+        let err = AppError::too_many_rows(200_002);
+        assert_eq!(err.status(), 422);
+        assert!(err.to_string().contains("more than 200,000 rows"), "{err}");
+        assert_eq!(err.line_errors()[0].field, "file");
     }
 }

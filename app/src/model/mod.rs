@@ -5,6 +5,8 @@ pub mod authorization;
 pub mod claim;
 pub mod error;
 pub mod ledger;
+pub mod limits;
+pub mod money;
 pub mod network;
 pub mod parts;
 pub mod policy;

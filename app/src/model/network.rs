@@ -218,9 +218,10 @@ pub fn parse_amount(raw: &str, currency: &str) -> Result<i64, String> {
 /// Minor units shown in major units with the currency's decimals: `1250.50 NOK`.
 pub fn format_amount(minor: i64, currency: &str) -> String {
     let exponent = iso_currency::Currency::from_code(currency).and_then(|c| c.exponent()).unwrap_or(2) as u32;
-    let unit = 10i64.pow(exponent);
+    let unit = 10u64.pow(exponent);
     let sign = if minor < 0 { "-" } else { "" };
-    let (whole, fraction) = (minor.abs() / unit, minor.abs() % unit);
+    // Unsigned: `i64::MIN` has no positive `i64`.
+    let (whole, fraction) = (minor.unsigned_abs() / unit, minor.unsigned_abs() % unit);
     if exponent == 0 {
         format!("{sign}{whole} {currency}")
     } else {
@@ -283,6 +284,8 @@ mod tests {
         assert_eq!(format_amount(125_050, "NOK"), "1250.50 NOK");
         assert_eq!(format_amount(5000, "JPY"), "5000 JPY");
         assert_eq!(format_amount(-5, "EUR"), "-0.05 EUR");
+        assert_eq!(format_amount(i64::MIN, "EUR"), "-92233720368547758.08 EUR");
+        assert_eq!(format_amount(i64::MAX, "JPY"), "9223372036854775807 JPY");
     }
 
     #[test]

@@ -156,6 +156,27 @@ pub fn optional_id(raw: Option<&str>) -> Result<Option<i64>, String> {
     }
 }
 
+/// A search term (`q`): trimmed, empty meaning none, at most
+/// [`SEARCH_MAX_WORDS`](crate::model::limits::SEARCH_MAX_WORDS) words and
+/// [`SEARCH_MAX_CHARS`](crate::model::limits::SEARCH_MAX_CHARS) characters.
+///
+/// # Errors
+/// A message naming the bound the term is over.
+pub fn search(raw: Option<&str>) -> Result<Option<&str>, String> {
+    use crate::model::limits::{SEARCH_MAX_CHARS, SEARCH_MAX_WORDS};
+    let Some(term) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    // Counted lazily: a long term is refused without walking all of it.
+    if term.chars().nth(SEARCH_MAX_CHARS).is_some() {
+        return Err(format!("Search for at most {SEARCH_MAX_CHARS} characters."));
+    }
+    if term.split_whitespace().nth(SEARCH_MAX_WORDS).is_some() {
+        return Err(format!("Search for at most {SEARCH_MAX_WORDS} words."));
+    }
+    Ok(Some(term))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +262,28 @@ mod tests {
     fn time_zones_are_iana_names() {
         assert_eq!(time_zone("Asia/Bangkok"), Ok("Asia/Bangkok".into()));
         assert!(time_zone("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn an_empty_search_is_none_and_a_term_is_trimmed() {
+        assert_eq!(search(None), Ok(None));
+        assert_eq!(search(Some("   ")), Ok(None));
+        assert_eq!(search(Some("  pack 77 ")), Ok(Some("pack 77")));
+    }
+
+    #[test]
+    fn a_search_has_at_most_ten_words() {
+        let ten = ["w"; 10].join(" ");
+        assert_eq!(search(Some(ten.as_str())), Ok(Some(ten.as_str())));
+        let eleven = ["w"; 11].join("  ");
+        assert_eq!(search(Some(eleven.as_str())), Err("Search for at most 10 words.".into()));
+    }
+
+    #[test]
+    fn a_search_has_at_most_two_hundred_characters_not_bytes() {
+        let most = "电".repeat(200);
+        assert!(search(Some(most.as_str())).is_ok());
+        let over = "a".repeat(201);
+        assert_eq!(search(Some(over.as_str())), Err("Search for at most 200 characters.".into()));
     }
 }

@@ -1,6 +1,9 @@
 //! Who is asking: passwords (argon2id), sign-in with throttling, browser
 //! sessions and API tokens, all kept in the database.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -24,6 +27,8 @@ pub const THROTTLE_FAILURES: u64 = 5;
 pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
 /// `last_seen_at` is written at most this often per session.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
+/// Longer passwords are refused before hashing (the policy asks for 12+).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// The signed-in person a service acts for. Every service checks role and
 /// scope against it (DESIGN.md §2).
@@ -37,7 +42,7 @@ pub struct Actor {
 }
 
 /// How the actor proved who they are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Credential {
     Session(i64),
     ApiToken(i64),
@@ -90,37 +95,56 @@ pub struct SignedIn {
 /// `THROTTLE_WINDOW` every attempt answers `RateLimited` until the window
 /// passes, whatever the password.
 ///
+/// The attempt is counted before the password is verified, so parallel
+/// guesses for one email get `THROTTLE_FAILURES` verifications between
+/// them, not one each; and argon2 runs through a gate as wide as the
+/// machine's cores.
+///
 /// # Errors
-/// `Validation` for empty fields, `InvalidCredentials`, `RateLimited`.
+/// `Validation` for an empty or malformed email (checked before any
+/// hashing) or an empty or oversized password, `InvalidCredentials`,
+/// `RateLimited`, `Busy` when argon2's slots stay taken.
 #[tracing::instrument(skip(db, password))]
 pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str, issue: Issue) -> Result<SignedIn, AppError> {
-    let email = email.trim().to_lowercase();
     let mut errors = crate::model::FieldErrors::new();
-    if email.is_empty() {
-        errors.add("email", "is required");
-    }
+    let email = errors.check("email", validate::email(email));
     if password.is_empty() {
         errors.add("password", "is required");
+    } else if password.len() > MAX_PASSWORD_BYTES {
+        errors.add("password", format!("must be at most {MAX_PASSWORD_BYTES} characters"));
     }
     errors.finish()?;
+    let email = email.unwrap_or_default();
 
     let now = Utc::now();
-    if let Some(retry_after_secs) = throttled(db, &email, now).await? {
+    let attempt = count_attempt(db, &email, now).await?;
+    if let Some(retry_after_secs) = attempt.throttled {
+        forget_attempt(db, attempt.id).await?;
         return Err(AppError::RateLimited { retry_after_secs });
     }
 
     let found = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(db).await?;
     let stored = found.as_ref().map(|u| u.password_hash.clone());
-    let password_ok = verify_password(stored, password.to_string()).await?;
+    let password_ok = match verify_password(stored, password.to_string()).await {
+        Ok(ok) => ok,
+        Err(busy) => {
+            // Not a guess: nothing was verified.
+            forget_attempt(db, attempt.id).await?;
+            return Err(busy);
+        }
+    };
     let user = match found {
         Some(user) if password_ok && user.active => user,
         other => {
-            record_failure(db, &email, other.as_ref(), now).await?;
+            if let Some(user) = other {
+                record_failure(db, &email, &user, now).await?;
+            }
             return Err(AppError::InvalidCredentials);
         }
     };
 
-    login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(email.as_str())).exec(db).await?;
+    let forget = login_failure::Entity::delete_many().filter(login_failure::Column::Email.eq(email.as_str()));
+    ledger::bookkeeping(db, &forget.into_query()).await?;
     let token = new_token();
     let hash = token_hash(&token);
     let mut tx = LedgerTx::begin(db, Some(user.id)).await?;
@@ -172,42 +196,76 @@ pub async fn sign_in(db: &DatabaseConnection, email: &str, password: &str, issue
     Ok(SignedIn { user, token, expires_at })
 }
 
-/// Seconds until `email` may try again, when it is throttled now.
-async fn throttled(db: &DatabaseConnection, email: &str, now: DateTime<Utc>) -> Result<Option<u64>, AppError> {
-    let recent = login_failure::Entity::find()
+/// A sign-in attempt as counted: its row, and how long to wait when the
+/// email is throttled.
+struct Attempt {
+    id: i64,
+    throttled: Option<u64>,
+}
+
+/// Counts an attempt for `email` before its password is verified: the row
+/// is written (and committed) first, then the attempts before it in the
+/// window are counted. Of any number of parallel attempts, the one written
+/// last sees every other that went on to verify, so at most
+/// `THROTTLE_FAILURES` of them verify.
+async fn count_attempt(db: &DatabaseConnection, email: &str, now: DateTime<Utc>) -> Result<Attempt, AppError> {
+    let insert = login_failure::Entity::insert(login_failure::ActiveModel {
+        email: Set(email.to_string()),
+        at: Set(now),
+        ..Default::default()
+    })
+    .into_query()
+    .returning_col(login_failure::Column::Id)
+    .to_owned();
+    let id = ledger::bookkeeping_returning(db, &insert)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the sign-in attempt was not written"))?
+        .try_get::<i64>("", "id")?;
+    let before = login_failure::Entity::find()
         .filter(login_failure::Column::Email.eq(email))
         .filter(login_failure::Column::At.gt(now - THROTTLE_WINDOW))
+        .filter(login_failure::Column::Id.ne(id))
         .order_by_desc(login_failure::Column::At)
         .limit(THROTTLE_FAILURES)
         .all(db)
         .await?;
-    if (recent.len() as u64) < THROTTLE_FAILURES {
-        return Ok(None);
+    if (before.len() as u64) < THROTTLE_FAILURES {
+        return Ok(Attempt { id, throttled: None });
     }
-    let oldest = recent.last().map_or(now, |f| f.at);
+    let oldest = before.last().map_or(now, |f| f.at);
     let wait = (oldest + THROTTLE_WINDOW - now).num_seconds().max(1);
-    Ok(Some(wait.unsigned_abs()))
+    Ok(Attempt { id, throttled: Some(wait.unsigned_abs()) })
 }
 
-/// Counts a failure for the email. For an existing user the failure (and a
-/// lock, when it is the one that trips the throttle) goes into the ledger.
+/// Takes back an attempt that was not a guess (throttled, or the server was
+/// too busy to verify it), so it does not prolong the throttle.
+async fn forget_attempt(db: &DatabaseConnection, id: i64) -> Result<(), AppError> {
+    let forget = login_failure::Entity::delete_many().filter(login_failure::Column::Id.eq(id));
+    ledger::bookkeeping(db, &forget.into_query()).await?;
+    Ok(())
+}
+
+/// Deletes the counted attempts older than the throttle's window: they no
+/// longer count, and unknown emails would otherwise pile up. The server
+/// runs this every few minutes.
+///
+/// # Errors
+/// When the database write fails.
+pub async fn prune_login_failures(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let old = login_failure::Entity::delete_many().filter(login_failure::Column::At.lte(now - THROTTLE_WINDOW));
+    ledger::bookkeeping(db, &old.into_query()).await
+}
+
+/// Records a wrong password for an existing user in the ledger (its attempt
+/// is already counted), and locks the user when this failure trips the
+/// throttle.
 async fn record_failure(
     db: &DatabaseConnection,
     email: &str,
-    user: Option<&user::Model>,
+    user: &user::Model,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let Some(user) = user else {
-        // Unknown email: only the throttle counter, there is no entity to record.
-        login_failure::ActiveModel { email: Set(email.to_string()), at: Set(now), ..Default::default() }
-            .insert(db)
-            .await?;
-        return Ok(());
-    };
     let mut tx = LedgerTx::begin(db, None).await?;
-    login_failure::ActiveModel { email: Set(email.to_string()), at: Set(now), ..Default::default() }
-        .insert(&*tx)
-        .await?;
     let failures = login_failure::Entity::find()
         .filter(login_failure::Column::Email.eq(email))
         .filter(login_failure::Column::At.gt(now - THROTTLE_WINDOW))
@@ -218,7 +276,8 @@ async fn record_failure(
         Change::new("user", user.id, "user.login_failed", json!({"failures_in_window": failures}))
             .scoped(scope.0, scope.1),
     );
-    if failures == THROTTLE_FAILURES {
+    let locked = user.locked_until.is_some_and(|until| until > now);
+    if failures >= THROTTLE_FAILURES && !locked {
         let until = now + THROTTLE_WINDOW;
         let mut active: user::ActiveModel = user.clone().into();
         active.locked_until = Set(Some(until));
@@ -244,7 +303,7 @@ pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Opt
     };
     if row.expires_at <= now || row.last_seen_at + SESSION_IDLE <= now {
         let expired = session::Entity::delete_many().filter(session::Column::Id.eq(row.id)).into_query();
-        ledger::bookkeeping(db, &expired).await?;
+        later(db, Credential::Session(row.id), expired);
         return Ok(None);
     }
     let Some(user) = user.filter(|u| u.active) else {
@@ -256,7 +315,7 @@ pub async fn resolve_session(db: &DatabaseConnection, token: &str) -> Result<Opt
             .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
             .filter(session::Column::Id.eq(row.id))
             .into_query();
-        ledger::bookkeeping(db, &touch).await?;
+        later(db, Credential::Session(row.id), touch);
     }
     Ok(Actor::from_user(&user, Credential::Session(row.id)))
 }
@@ -286,9 +345,30 @@ pub async fn resolve_api_token(db: &DatabaseConnection, token: &str) -> Result<O
             .col_expr(api_token::Column::LastUsedAt, sea_orm::sea_query::Expr::value(Some(now)))
             .filter(api_token::Column::Id.eq(row.id))
             .into_query();
-        ledger::bookkeeping(db, &touch).await?;
+        later(db, Credential::ApiToken(row.id), touch);
     }
     Ok(Actor::from_user(&user, Credential::ApiToken(row.id)))
+}
+
+/// Runs a credential's bookkeeping (its last-seen time, or deleting it once
+/// expired) after the request, not in it: on a SQLite file the write waits
+/// for the writers' turn, which a long change (a 100,000-row import) holds
+/// for seconds, and no signed-in request should wait for that. At most one
+/// such write per credential is pending; a failed one is logged, and the
+/// next request tries again.
+fn later<S: sea_orm::StatementBuilder + Send + 'static>(db: &DatabaseConnection, credential: Credential, statement: S) {
+    static PENDING: LazyLock<std::sync::Mutex<HashSet<Credential>>> = LazyLock::new(Default::default);
+    let pending = || PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !pending().insert(credential) {
+        return;
+    }
+    let db = db.clone();
+    tokio::spawn(async move {
+        if let Err(err) = ledger::bookkeeping(&db, &statement).await {
+            tracing::warn!(?credential, %err, "credential bookkeeping failed");
+        }
+        pending().remove(&credential);
+    });
 }
 
 /// Ends the actor's session (deleted) or revokes the API token they used.

@@ -45,7 +45,7 @@ pub(crate) async fn codes(
 pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &DealerFilter) -> Result<Page<DealerDto>, AppError> {
     let limit = pagination::limit(filter.limit)?;
     let mut query = scoped(db, actor).await?;
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(q) = validate::search(filter.q.as_deref()).map_err(|m| AppError::field("q", m))? {
         let pattern = format!("%{}%", q.to_lowercase().replace(['\\', '%', '_'], ""));
         query = query.filter(
             Condition::any()

@@ -6,6 +6,7 @@ pub mod authorizations;
 pub mod backup;
 pub mod bulk;
 pub mod claims;
+pub mod csv_export;
 pub mod db;
 pub mod dealers;
 pub mod entities;

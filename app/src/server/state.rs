@@ -15,6 +15,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// The CSV exports this server streams at once (`EXPORT_MAX_CONCURRENT`).
+    pub exports: super::csv_export::Exports,
 }
 
 /// Settings read once from the environment.

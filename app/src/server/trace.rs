@@ -19,6 +19,7 @@ const REPAIRS_SHOWN: u64 = 20;
 /// `Validation` for an empty query; `NotFound` when nothing in scope
 /// matches; `Conflict` for a serial several parts use (without `part_id`).
 pub async fn trace(db: &DatabaseConnection, actor: &Actor, query: &TraceQuery) -> Result<TraceDto, AppError> {
+    crate::model::validate::search(Some(query.q.as_str())).map_err(|m| AppError::field("q", m))?;
     let q = query.q.trim().to_uppercase();
     if q.is_empty() {
         return Err(AppError::field("q", "type a VIN, a repair number or a part serial"));

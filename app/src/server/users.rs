@@ -26,7 +26,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &UserFilter) -
     actor.require(Role::Admin)?;
     let limit = pagination::limit(filter.limit)?;
     let mut query = user::Entity::find();
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(q) = validate::search(filter.q.as_deref()).map_err(|m| AppError::field("q", m))? {
         let pattern = format!("%{}%", q.to_lowercase().replace(['\\', '%', '_'], ""));
         query = query.filter(
             Condition::any()

@@ -132,7 +132,9 @@ pub fn transition(from: ClaimStatus, action: ClaimAction, appealed: bool) -> Res
         (S::Approved | S::PartiallyApproved, A::MarkPaid) => S::Paid,
         (S::Draft | S::Submitted | S::InfoRequested, A::Withdraw) => S::Withdrawn,
         (S::Rejected, A::Appeal) if !appealed => S::Submitted,
-        (S::Rejected, A::Appeal) => return Err("was appealed once already; a second appeal is not possible".into()),
+        (S::Rejected, A::Appeal) => {
+            return Err("is rejected and was appealed once already; a second appeal is not possible".into());
+        }
         (status, action) => return Err(format!("is {}, so it cannot be {}", status.words(), action.words())),
     };
     Ok(to)
@@ -185,5 +187,7 @@ pub fn failure_code(raw: &str) -> Result<String, String> {
 /// The longest comment or answer.
 pub const MAX_COMMENT: usize = 4000;
 
+#[cfg(test)]
+mod props;
 #[cfg(test)]
 mod tests;

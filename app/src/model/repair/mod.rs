@@ -98,9 +98,11 @@ pub fn hours_value(hundredths: i64) -> f64 {
     hundredths as f64 / 100.0
 }
 
-/// A labour line's amount: hours × rate, rounded half up to the minor unit.
+/// A labour line's amount as shown: hours × rate, rounded half up to the
+/// minor unit (clamped, never wrapped; lines are bounded when written — see
+/// [`money::labor`](crate::model::money::labor) for the checked amount).
 pub fn labor_amount(hours_hundredths: i64, rate_minor: i64) -> i64 {
-    (hours_hundredths * rate_minor + 50).div_euclid(100)
+    super::money::labor_clamped(hours_hundredths, rate_minor)
 }
 
 /// A labour operation code from the OEM's labour-time guide, e.g. `HV-PACK-R&R`.

@@ -1,9 +1,12 @@
 //! Dealer stock: movement kinds and their signs, the rules a movement must
 //! meet, and the life cycle of a serialized part unit.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 
 use super::FieldErrors;
+use super::limits::grouped;
 
 mod dto;
 mod unit;
@@ -119,6 +122,10 @@ pub struct MovementPlan {
 /// The largest quantity one movement may carry.
 pub const MAX_QUANTITY: i64 = 1_000_000;
 
+/// The most serials one movement may list: one per unit of the largest
+/// quantity (DESIGN.md §13). A longer list is refused before any is read.
+pub const MAX_SERIALS: usize = MAX_QUANTITY as usize;
+
 /// Checks a movement's own fields: a positive quantity, a reason where the
 /// kind needs one, and — for serialized parts — one distinct serial per unit.
 ///
@@ -148,23 +155,19 @@ pub fn plan_movement(
     if reference.is_some_and(|r| r.chars().count() > 120) {
         errors.add("reference", "must be at most 120 characters");
     }
-    let mut parsed = Vec::with_capacity(serials.len());
+    let mut parsed = Vec::new();
     if serialized {
         if kind == MovementKind::Adjustment && decrease {
             errors.add("kind", "a serialized unit leaves stock by scrap, return to OEM or recycle, not by adjustment");
         }
-        for raw in serials {
-            match serial(raw) {
-                Ok(s) if parsed.contains(&s) => errors.add("serials", format!("{s} is listed twice")),
-                Ok(s) => parsed.push(s),
-                Err(message) => errors.add("serials", message),
-            }
-        }
-        if errors.is_empty() && parsed.len() as i64 != quantity {
-            errors.add(
-                "serials",
-                format!("this part is serialized: give one serial per unit ({quantity}), not {}", parsed.len()),
-            );
+        // Counted before any serial is read: the work below is bounded by
+        // the quantity, whatever the size of the list.
+        let listed = i64::try_from(serials.len()).ok().filter(|n| *n <= MAX_QUANTITY);
+        match listed {
+            None => errors.add("serials", format!("At most {} serials per movement.", grouped(MAX_SERIALS as u64))),
+            Some(n) if (1..=MAX_QUANTITY).contains(&quantity) && n != quantity => errors
+                .add("serials", format!("this part is serialized: give one serial per unit ({quantity}), not {n}")),
+            Some(_) => parsed = distinct_serials(serials, &mut errors),
         }
     } else if !serials.is_empty() {
         errors.add("serials", "this part is not serialized: leave serials empty");
@@ -181,6 +184,33 @@ pub fn plan_movement(
         reason: reason.map(str::to_string),
     })
 }
+
+/// The serials, each checked, none listed twice (a set, so a long list
+/// costs n log n, not n²). Stops at the first bad one.
+fn distinct_serials(raw: &[String], errors: &mut FieldErrors) -> Vec<String> {
+    let mut parsed = Vec::with_capacity(raw.len());
+    for one in raw {
+        match serial(one) {
+            Ok(value) => parsed.push(value),
+            Err(message) => {
+                errors.add("serials", message);
+                return Vec::new();
+            }
+        }
+    }
+    let twice = {
+        let mut seen = BTreeSet::new();
+        parsed.iter().find(|s| !seen.insert(s.as_str())).cloned()
+    };
+    if let Some(twice) = twice {
+        errors.add("serials", format!("{twice} is listed twice"));
+        return Vec::new();
+    }
+    parsed
+}
+
+#[cfg(test)]
+mod props;
 
 #[cfg(test)]
 mod tests {
@@ -250,6 +280,40 @@ mod tests {
         assert!(plan_movement(MovementKind::Receipt, 1, &serials(&["X1"]), false, None, None, false).is_err());
         let down = plan_movement(MovementKind::Adjustment, 1, &serials(&["X1"]), true, None, Some("count"), true);
         assert!(down.expect_err("refused").finish().expect_err("err").field_message("kind").is_some());
+    }
+
+    fn serials_message(err: FieldErrors) -> Option<String> {
+        err.into_error().field_message("serials")
+    }
+
+    #[test]
+    fn a_list_over_the_limit_is_refused_before_any_serial_is_read() {
+        // Empty strings are not serials: had one been read, the message would say so.
+        let list = vec![String::new(); MAX_SERIALS + 1];
+        let err = plan_movement(MovementKind::Receipt, 1, &list, true, None, None, false).expect_err("too many");
+        assert_eq!(serials_message(err).as_deref(), Some("At most 1,000,000 serials per movement."));
+    }
+
+    #[test]
+    fn a_list_of_the_wrong_length_is_refused_before_any_serial_is_read() {
+        let list = vec![String::new(); 3];
+        let err = plan_movement(MovementKind::Receipt, 2, &list, true, None, None, false).expect_err("three for two");
+        assert_eq!(
+            serials_message(err).as_deref(),
+            Some("this part is serialized: give one serial per unit (2), not 3")
+        );
+    }
+
+    #[test]
+    fn a_long_list_is_checked_for_twins_with_a_set() {
+        const N: usize = 50_000;
+        let mut list: Vec<String> = (0..N).map(|i| format!("SN-{i}")).collect();
+        let quantity = i64::try_from(N).expect("fits");
+        let plan = plan_movement(MovementKind::Receipt, quantity, &list, true, None, None, false).expect("distinct");
+        assert_eq!(plan.serials.len(), N);
+        list[N - 1] = " sn-17 ".into();
+        let err = plan_movement(MovementKind::Receipt, quantity, &list, true, None, None, false).expect_err("twins");
+        assert_eq!(serials_message(err).as_deref(), Some("SN-17 is listed twice"));
     }
 
     #[test]

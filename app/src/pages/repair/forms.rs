@@ -141,7 +141,7 @@ pub(super) fn ClaimForm(action: ServerAction<CreateClaim>, repair: RepairDto) ->
                     let id = format!("amount-{}", p.id);
                     let same = p.currency == currency;
                     #[allow(clippy::cast_precision_loss)]
-                    let list = format!("{:.2}", (p.price_minor * p.quantity) as f64 / 100.0);
+                    let list = format!("{:.2}", p.price_minor.saturating_mul(p.quantity) as f64 / 100.0);
                     view! {
                         <div class="field narrow">
                             <input type="hidden" name="part_line_id[]" value=p.id />

@@ -2,9 +2,10 @@
 //! or given by the dealer), and the edits allowed until it is submitted.
 
 use super::*;
+use crate::model::money;
 
 /// The largest amount one line may request, in minor units.
-const MAX_AMOUNT: i64 = 1_000_000_000_000;
+const MAX_AMOUNT: i64 = money::MAX_LINE_MINOR;
 
 /// A dealer creates a draft claim from one of its completed repairs.
 ///
@@ -58,7 +59,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewClaim) -> 
         .one(&*tx)
         .await?;
     let seq = highest.flatten().unwrap_or(0) + 1;
-    let requested: i64 = lines.iter().map(|l| l.requested_minor).sum();
+    let requested = money::lines_total("lines", "requested_minor", lines.iter().map(|l| l.requested_minor))?;
     let row = claim::ActiveModel {
         number: Set(rules::number(year, seq)),
         year: Set(year),
@@ -105,7 +106,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewClaim) -> 
                 "requested_minor": requested, "lines": lines.len(),
             }),
         )
-        .scoped(Some(dealer.id), Some(vehicle.oem_id)),
+        // A draft: the dealer's alone until it is submitted.
+        .scoped(Some(dealer.id), oem_reads(&row)),
     );
     tx.commit().await?;
     get(db, actor, row.id).await
@@ -153,7 +155,7 @@ async fn repair_lines(
             part_id: Some(p.id),
             description: format!("{} {}", p.part_number, p.description),
             quantity: line.quantity,
-            requested_minor: line.price_minor * line.quantity,
+            requested_minor: money::line_times("lines", line.price_minor, line.quantity)?,
         });
     }
     for labor in repair_labor::Entity::find()
@@ -162,12 +164,13 @@ async fn repair_lines(
         .all(db)
         .await?
     {
+        let amount = money::labor("lines", labor.hours_hundredths, labor.rate_minor)?;
         lines.push(LineDraft {
             kind: LineKind::Labor,
             part_id: None,
             description: format!("{} {}", labor.labor_code, labor.description),
             quantity: labor.hours_hundredths,
-            requested_minor: labor_amount(labor.hours_hundredths, labor.rate_minor),
+            requested_minor: money::line_amount("lines", amount)?,
         });
     }
     Ok(lines)
@@ -197,7 +200,8 @@ fn given_lines(
                 bad("description", "must be 1–200 characters");
             }
             if !(0..=MAX_AMOUNT).contains(&line.requested_minor) {
-                bad("requested_minor", "must be a whole amount in minor units, 0 or more");
+                let most = crate::model::limits::grouped(MAX_AMOUNT.unsigned_abs());
+                bad("requested_minor", &format!("must be a whole amount in minor units from 0 to {most}"));
             }
             let quantity = line.quantity.unwrap_or(1.0);
             if !(quantity.is_finite() && quantity > 0.0 && quantity <= 100_000.0) {
@@ -316,7 +320,7 @@ pub async fn add_line(
     let claim = draft_for_change(&*tx, actor, id).await?;
     let row = insert_line(&*tx, claim.id, &draft).await?;
     let mut active: claim::ActiveModel = claim.clone().into();
-    active.requested_minor = Set(claim.requested_minor + row.requested_minor);
+    active.requested_minor = Set(money::plus("requested_minor", claim.requested_minor, row.requested_minor)?);
     bump(&mut active, &claim, actor);
     active.update(&*tx).await?;
     tx.record(changed_entry(
@@ -344,7 +348,7 @@ pub async fn remove_line(db: &DatabaseConnection, actor: &Actor, id: i64, line_i
     let data = json!({"line_id": line.id, "kind": line.kind, "description": line.description, "requested_minor": line.requested_minor});
     line.clone().delete(&*tx).await?;
     let mut active: claim::ActiveModel = claim.clone().into();
-    active.requested_minor = Set(claim.requested_minor - line.requested_minor);
+    active.requested_minor = Set(money::minus("lines", claim.requested_minor, line.requested_minor)?);
     bump(&mut active, &claim, actor);
     active.update(&*tx).await?;
     tx.record(changed_entry(&claim, "claim.line_removed", data));

@@ -21,7 +21,7 @@ use crate::model::claim::{
     self as rules, ClaimAction, ClaimDto, ClaimPatch, ClaimStatus, CommentInput, Decision, LineKind, NewClaim,
     NewClaimLine,
 };
-use crate::model::repair::{PartDirection, RepairStatus, labor_amount};
+use crate::model::repair::{PartDirection, RepairStatus};
 use crate::model::{AppError, FieldErrors, Role};
 
 mod attachments;
@@ -192,13 +192,25 @@ fn bump(active: &mut claim::ActiveModel, claim: &claim::Model, actor: &Actor) {
     active.updated_at = Set(Utc::now());
 }
 
+/// An entry about the claim, read by its dealer and, once the claim has
+/// been submitted, by its OEM (see [`oem_reads`]).
 fn changed_entry(claim: &claim::Model, action: &'static str, data: serde_json::Value) -> Change {
     let mut data = data;
     if let Some(map) = data.as_object_mut() {
         map.insert("number".into(), json!(claim.number));
         map.insert("version".into(), json!(claim.version + 1));
     }
-    Change::new("claim", claim.id, action, data).scoped(Some(claim.dealer_id), Some(claim.oem_id))
+    Change::new("claim", claim.id, action, data).scoped(Some(claim.dealer_id), oem_reads(claim))
+}
+
+/// The OEM whose service managers may read a ledger entry about this
+/// claim: none while it has never been submitted — a draft, a refused
+/// submission, a draft withdrawn, its comments and files are the dealer's
+/// alone (DESIGN.md §13) and stay so once it is submitted — its OEM from the
+/// first submission on. `submitted_at` is set by that submission and never
+/// cleared (an appeal moves it on).
+fn oem_reads(claim: &claim::Model) -> Option<i64> {
+    claim.submitted_at.is_some().then_some(claim.oem_id)
 }
 
 /// Only dealers write their claims.

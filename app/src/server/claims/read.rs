@@ -1,5 +1,6 @@
 //! Reading claims: a dealer its own, a service manager its OEM's once
-//! submitted (drafts stay with the dealer), an admin all.
+//! submitted (drafts, and drafts withdrawn unsubmitted, stay with the
+//! dealer), an admin all.
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
@@ -278,13 +279,18 @@ pub(crate) async fn in_scope(db: &impl ConnectionTrait, actor: &Actor, id: i64) 
     claim::Entity::find_by_id(id).filter(scope(actor)).one(db).await?.ok_or(AppError::NotFound)
 }
 
+/// The claims an actor may see: an admin all, a dealer its own, a service
+/// manager its OEM's that have been submitted at least once. Not "every
+/// status but draft": a draft withdrawn before it was ever submitted is
+/// `withdrawn` and still the dealer's alone. `submitted_at` is set by the
+/// first submission and never cleared.
 pub(crate) fn scope(actor: &Actor) -> Condition {
     match actor.role {
         Role::Admin => Condition::all(),
         Role::Dealer => Condition::all().add(claim::Column::DealerId.eq(actor.dealer_id.unwrap_or(-1))),
         Role::ServiceManager => Condition::all()
             .add(claim::Column::OemId.eq(actor.oem_id.unwrap_or(-1)))
-            .add(claim::Column::Status.ne(ClaimStatus::Draft.as_str())),
+            .add(claim::Column::SubmittedAt.is_not_null()),
     }
 }
 

@@ -2,6 +2,7 @@
 //! with a tracking reference; the OEM receives and inspects it.
 
 use chrono::Utc;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
 
@@ -101,16 +102,25 @@ pub async fn update(
     }
     let note = note(patch.note.as_deref())?;
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
-    let mut active: part_return::ActiveModel = row.clone().into();
-    active.status = Set(to.as_str().to_string());
-    if tracking.is_some() {
-        active.tracking = Set(tracking.clone());
+    // The step is taken only from the status it was judged from: of two
+    // concurrent requests for the same step, the second finds it taken.
+    let mut step = part_return::Entity::update_many()
+        .col_expr(part_return::Column::Status, Expr::value(to.as_str()))
+        .col_expr(part_return::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(part_return::Column::Id.eq(row.id))
+        .filter(part_return::Column::Status.eq(row.status.as_str()));
+    if let Some(tracking) = &tracking {
+        step = step.col_expr(part_return::Column::Tracking, Expr::value(tracking.as_str()));
     }
-    if note.is_some() {
-        active.note = Set(note.clone());
+    if let Some(note) = &note {
+        step = step.col_expr(part_return::Column::Note, Expr::value(note.as_str()));
     }
-    active.updated_at = Set(Utc::now());
-    active.update(&*tx).await?;
+    if step.exec(&*tx).await?.rows_affected == 0 {
+        return Err(AppError::conflict(format!(
+            "This part return changed meanwhile; it is no longer {}. Reload the claim.",
+            row.status
+        )));
+    }
     if to == ReturnStatus::Shipped {
         ship_unit(&mut tx, &claim, &row).await?;
     }

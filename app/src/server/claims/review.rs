@@ -3,6 +3,8 @@
 //! Every action carries the claim's version; a stale one is a 409 naming
 //! who changed the claim.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
@@ -12,7 +14,7 @@ use crate::model::claim::{
     self as rules, ClaimAction, ClaimDto, ClaimStatus, MarkPaidInput, Outcome, RequestInfoInput, ReviewInput,
     VersionInput,
 };
-use crate::model::{AppError, FieldErrors, Role};
+use crate::model::{AppError, FieldErrors, Role, money};
 use crate::server::auth::Actor;
 use crate::server::entities::{claim, claim_line};
 use crate::server::ledger::LedgerTx;
@@ -61,12 +63,15 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, id: i64, input: Revi
     let lines = claim_line::Entity::find().filter(claim_line::Column::ClaimId.eq(claim.id)).all(&*tx).await?;
     let mut errors = FieldErrors::new();
     let mut verdicts = Vec::with_capacity(lines.len());
+    // By id and with a set: a review of many lines stays linear.
+    let by_id: HashMap<i64, &claim_line::Model> = lines.iter().map(|l| (l.id, l)).collect();
+    let mut decided: HashSet<i64> = HashSet::with_capacity(lines.len());
     for (i, decision) in input.lines.iter().enumerate() {
-        let Some(line) = lines.iter().find(|l| l.id == decision.line_id) else {
+        let Some(line) = by_id.get(&decision.line_id).copied() else {
             errors.add(&format!("lines[{i}].line_id"), "is not a line of this claim");
             continue;
         };
-        if verdicts.iter().any(|(l, _): &(&claim_line::Model, _)| l.id == line.id) {
+        if !decided.insert(line.id) {
             errors.add(&format!("lines[{i}].line_id"), "is decided twice");
             continue;
         }
@@ -82,8 +87,7 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, id: i64, input: Revi
             verdicts.push((line, verdict));
         }
     }
-    let undecided: Vec<String> =
-        lines.iter().filter(|l| !input.lines.iter().any(|d| d.line_id == l.id)).map(|l| l.id.to_string()).collect();
+    let undecided: Vec<String> = lines.iter().filter(|l| !decided.contains(&l.id)).map(|l| l.id.to_string()).collect();
     if !undecided.is_empty() {
         errors.add("lines", format!("every line needs a decision; missing line {}", undecided.join(", ")));
     }
@@ -93,9 +97,8 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, id: i64, input: Revi
     }
     let outcome = rules::outcome(&verdicts.iter().map(|(l, v)| (l.requested_minor, *v)).collect::<Vec<_>>());
     let to = step(&claim, ClaimAction::Decide(outcome))?;
-    let mut approved_total = 0;
+    let approved_total = money::lines_total("lines", "approved_minor", verdicts.iter().map(|(_, v)| v.approved_minor))?;
     for (line, verdict) in &verdicts {
-        approved_total += verdict.approved_minor;
         let mut active: claim_line::ActiveModel = (*line).clone().into();
         active.decision = Set(verdict.decision.as_str().to_string());
         active.approved_minor = Set(Some(verdict.approved_minor));

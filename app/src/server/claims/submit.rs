@@ -6,7 +6,7 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryTrait, Set};
 use serde_json::json;
 
-use super::{changed_by, changed_entry, checks, get, own_claim, read, step, summary};
+use super::{changed_by, changed_entry, checks, get, oem_reads, own_claim, read, step, summary};
 use crate::model::claim::{self as rules, ClaimAction, ClaimDto};
 use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
@@ -76,7 +76,9 @@ pub async fn submit(
             findings.checks.iter().map(|c| json!({"check": c.check.as_str(), "result": c.result})).collect();
         let action = if blocking.is_empty() { "claim.submitted" } else { "claim.submission_refused" };
         let data = json!({"checks": verdict, "authorization_id": findings.authorization_id});
-        tx.record(changed_entry(&claim, action, data));
+        // Scoped by the claim as it now is: submitted, its OEM reads the entry;
+        // refused, it is still a draft and the dealer's alone.
+        tx.record(changed_entry(&claim, action, data).scoped(Some(claim.dealer_id), oem_reads(&changed)));
         tx.commit().await?;
         return if blocking.is_empty() {
             let names = summary::Names::of_one(
@@ -149,7 +151,9 @@ enum ToSubmit {
 /// The dealer's own claim with its dealer, repair, vehicle and model, in
 /// one query. With an idempotency key, the claim submitted under it is
 /// looked for in the same query: the same claim again is done, another is a
-/// conflict.
+/// conflict. Keys are the dealer's own (unique on `(dealer_id,
+/// idempotency_key)`): another dealer's claims are never looked at, so a key
+/// tells nothing of whether another dealer used it.
 async fn to_submit(db: &Reader<'_>, actor: &Actor, id: i64, key: Option<&str>) -> Result<ToSubmit, AppError> {
     if actor.role != Role::Dealer {
         // Not theirs to submit: unknown, or forbidden when they may see it.

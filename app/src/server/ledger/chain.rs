@@ -111,43 +111,81 @@ fn write_canonical(value: &Value, out: &mut String) {
 
 const VERIFY_BATCH: u64 = 2000;
 
+/// A walk along the stored chain from genesis, one entry at a time: what
+/// `verify_chain` checks, without the database (batches of rows go in).
+#[derive(Debug, Clone)]
+struct ChainWalk {
+    /// The hash the next entry must chain onto.
+    prev_hash: String,
+    /// The seq the next entry must have.
+    expected_seq: i64,
+}
+
+impl ChainWalk {
+    fn new() -> Self {
+        Self { prev_hash: GENESIS_HASH.to_string(), expected_seq: 1 }
+    }
+
+    /// Steps over the next stored entry.
+    ///
+    /// # Errors
+    /// The seq expected here when the entry is not the next intact link.
+    fn step(&mut self, entry: &ledger_entry::Model) -> Result<(), i64> {
+        let intact = entry.seq == self.expected_seq
+            && entry.prev_hash == self.prev_hash
+            && Link::from(entry).hash(&self.prev_hash) == entry.hash;
+        if !intact {
+            return Err(self.expected_seq);
+        }
+        self.prev_hash.clone_from(&entry.hash);
+        self.expected_seq += 1;
+        Ok(())
+    }
+
+    /// Ends the walk at the recorded head (`seq`, `hash`): the number of
+    /// entries and the head's hash.
+    ///
+    /// # Errors
+    /// The seq after the last intact entry when the head disagrees: entries
+    /// were removed from the end, or the head was rewritten.
+    fn finish(self, head: Option<(i64, &str)>) -> Result<(i64, String), i64> {
+        let entries = self.expected_seq - 1;
+        match head {
+            Some((seq, hash)) if seq == entries && hash == self.prev_hash => Ok((entries, self.prev_hash)),
+            _ => Err(self.expected_seq),
+        }
+    }
+}
+
 /// Recomputes the whole chain and names the first entry that does not match.
 ///
 /// # Errors
 /// When the database is unavailable.
 pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<VerifyReport, AppError> {
-    let mut prev_hash = GENESIS_HASH.to_string();
-    let mut expected_seq = 1i64;
+    let mut walk = ChainWalk::new();
     loop {
         let batch = ledger_entry::Entity::find()
-            .filter(ledger_entry::Column::Seq.gte(expected_seq))
+            .filter(ledger_entry::Column::Seq.gte(walk.expected_seq))
             .order_by_asc(ledger_entry::Column::Seq)
             .limit(VERIFY_BATCH)
             .all(db)
             .await?;
         let done = (batch.len() as u64) < VERIFY_BATCH;
         for entry in &batch {
-            let intact = entry.seq == expected_seq
-                && entry.prev_hash == prev_hash
-                && Link::from(entry).hash(&prev_hash) == entry.hash;
-            if !intact {
-                return Ok(broken(expected_seq));
+            if let Err(seq) = walk.step(entry) {
+                return Ok(broken(seq));
             }
-            prev_hash = entry.hash.clone();
-            expected_seq += 1;
         }
         if done {
             break;
         }
     }
     let head = ledger_head::Entity::find_by_id(1).one(db).await?;
-    let entries = expected_seq - 1;
-    match head {
-        Some(head) if head.seq == entries && head.hash == prev_hash => {
-            Ok(VerifyReport { ok: true, entries: Some(entries), head: Some(prev_hash), first_bad_seq: None })
+    match walk.finish(head.as_ref().map(|h| (h.seq, h.hash.as_str()))) {
+        Ok((entries, hash)) => {
+            Ok(VerifyReport { ok: true, entries: Some(entries), head: Some(hash), first_bad_seq: None })
         }
-        // Entries were removed from the end, or the head was rewritten.
-        _ => Ok(broken(expected_seq)),
+        Err(seq) => Ok(broken(seq)),
     }
 }
 
@@ -335,3 +373,6 @@ mod tests {
         assert_ne!(a.hash(GENESIS_HASH), b.hash(GENESIS_HASH));
     }
 }
+
+#[cfg(test)]
+mod props;

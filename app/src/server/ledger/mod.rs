@@ -20,7 +20,7 @@ use sea_orm::{
 use serde_json::Value;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::entities::ledger_head;
+use super::entities::{ledger_entry, ledger_head};
 use crate::model::AppError;
 
 /// The `prev_hash` of the first entry (the migration seeds the head with it).
@@ -214,8 +214,11 @@ impl LedgerTx {
     ///
     /// The head moves only from where this transaction believes it is: if
     /// another process wrote since this one's last turn, the head stays and
-    /// the first entry's `seq` is taken, so the write fails before anything
-    /// after it ran; the head is then read and the chain computed again.
+    /// the first entry's `seq` is taken by that process's entry, so the write
+    /// fails before anything after it ran; the head is then read and the
+    /// chain computed again. Any other failure — of an entry or of a queued
+    /// write — rolls the whole change back and is answered as an error, so
+    /// a change's entries are never written twice.
     ///
     /// # Errors
     /// `Internal` when nothing was recorded (a bug: the change is rolled
@@ -227,6 +230,7 @@ impl LedgerTx {
         }
         let head = loop {
             let (rows, head) = self.chain();
+            let first = rows.first().and_then(|row| row.last()).cloned();
             let backend = self.txn.get_database_backend();
             let move_head = ledger_head::Entity::update_many()
                 .col_expr(ledger_head::Column::Seq, Expr::value(head.0))
@@ -241,14 +245,14 @@ impl LedgerTx {
                 Ok(()) => break head,
                 Err(error) if self.head_read => return Err(error.into()),
                 Err(error) => {
-                    // Either another process moved the head, or a queued
-                    // write failed after the entries were written.
-                    let found = read_head(&self.txn).await?;
-                    self.head_read = true;
-                    if found == self.head {
+                    // Another process moved the head only if an entry other
+                    // than ours now holds our first seq.
+                    let holder = entry_hash_at(&self.txn, self.head.0 + 1).await?;
+                    if holder.is_none() || holder.map(sea_orm::Value::from) == first {
                         return Err(error.into());
                     }
-                    self.head = found;
+                    self.head = read_head(&self.txn).await?;
+                    self.head_read = true;
                 }
             }
         };
@@ -259,6 +263,12 @@ impl LedgerTx {
         }
         Ok(())
     }
+}
+
+/// The hash of the entry at `seq`, as this transaction sees it.
+async fn entry_hash_at(txn: &DatabaseTransaction, seq: i64) -> Result<Option<String>, AppError> {
+    let entry = ledger_entry::Entity::find().filter(ledger_entry::Column::Seq.eq(seq)).one(txn).await?;
+    Ok(entry.map(|entry| entry.hash))
 }
 
 /// Runs `statements` in order. On SQLite they go as one multi-statement
@@ -295,6 +305,22 @@ pub(crate) async fn bookkeeping<S: StatementBuilder>(db: &DatabaseConnection, st
         None => db.execute(statement).await?,
     };
     Ok(done.rows_affected())
+}
+
+/// Like [`bookkeeping`], for a write whose returned row the caller needs
+/// (`INSERT … RETURNING id`).
+///
+/// # Errors
+/// When the database write fails.
+pub(crate) async fn bookkeeping_returning<S: StatementBuilder>(
+    db: &DatabaseConnection,
+    statement: &S,
+) -> Result<Option<sea_orm::QueryResult>, AppError> {
+    let row = match write_turn(db) {
+        Some(gate) => gate.lock().await.conn.query_one(statement).await?,
+        None => db.query_one(statement).await?,
+    };
+    Ok(row)
 }
 
 /// Locks the chain's head and reads it, in one statement (SQLite ≥ 3.35,
@@ -339,5 +365,48 @@ impl Deref for LedgerTx {
 
     fn deref(&self) -> &Self::Target {
         &self.txn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    use serde_json::json;
+
+    use super::*;
+    use crate::server::db::file_db;
+
+    #[tokio::test]
+    async fn a_queued_write_that_fails_once_rolls_back_instead_of_writing_the_entries_twice() {
+        // A database file: the writers' turn hands the head on, unread.
+        let (db, dir) = file_db("transient").await;
+        let mut tx = LedgerTx::begin(&db, Some(1)).await.expect("begins");
+        tx.record(Change::new("user", 1, "user.updated", json!({"n": 1})));
+        tx.commit().await.expect("the first change commits");
+        let before = ledger_entry::Entity::find().count(&db).await.expect("counts");
+
+        // Fails while the ledger holds fewer than `before + 2` entries (the
+        // head's row exists, so inserting it again fails), and does nothing
+        // once a second copy of the change's entry is there.
+        let flaky = Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "INSERT INTO ledger_head (id, seq, hash) SELECT 1, 0, 'x' \
+                 WHERE (SELECT count(*) FROM ledger_entries) < {}",
+                before + 2
+            ),
+        );
+        let mut tx = LedgerTx::begin(&db, Some(1)).await.expect("begins");
+        tx.record(Change::new("user", 2, "user.updated", json!({"n": 2})));
+        tx.queued.push(flaky);
+        let failed = tx.commit().await;
+
+        let after = ledger_entry::Entity::find().count(&db).await.expect("counts");
+        let report = crate::server::ledger::verify_chain(&db).await.expect("verifies");
+        db.close().await.expect("closes");
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(failed.is_err(), "the change fails with its queued write");
+        assert_eq!(after, before, "nothing of the failed change was written");
+        assert!(report.ok, "{report:?}");
     }
 }

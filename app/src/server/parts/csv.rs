@@ -1,29 +1,47 @@
-//! The catalogue as CSV: an all-or-nothing import that names every bad row,
-//! and an export that the import reads back.
+//! The catalogue as CSV: an all-or-nothing import that names its bad rows,
+//! and a streamed export that the import reads back.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use serde_json::{Map, Value, json};
 
 use super::csv_rows::{Row, line_error, parse};
 use super::write_words;
-use crate::model::error::LineError;
+use crate::model::error::FileErrors;
+use crate::model::limits::CATALOGUE_EXPORT_MAX_ROWS;
 use crate::model::parts::{self, CSV_COLUMNS, ImportReport};
 use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
+use crate::server::csv_export::{self, CsvExport, Exports, PAGE_ROWS, Pages, Rows, cell};
 use crate::server::entities::{oem, part, part_word, stock_movement};
 use crate::server::ledger::{Change, LedgerTx};
+
+/// Whether the actor may import a catalogue for `oem_id`: asked before the
+/// file is read (nothing is parsed for an actor who may not import).
+///
+/// # Errors
+/// `Forbidden` for non-admins; `Validation` on `oem_id`.
+pub async fn may_import(db: &DatabaseConnection, actor: &Actor, oem_id: Option<i64>) -> Result<i64, AppError> {
+    actor.require(Role::Admin)?;
+    let oem_id = oem_id.ok_or_else(|| AppError::field("oem_id", "is required: the OEM whose catalogue this is"))?;
+    if oem::Entity::find_by_id(oem_id).one(db).await?.is_none() {
+        return Err(AppError::field("oem_id", "is not an OEM"));
+    }
+    Ok(oem_id)
+}
 
 /// Imports an OEM's catalogue from CSV: new part numbers are created,
 /// known ones updated, all in one transaction with their ledger entries.
 ///
 /// # Errors
 /// `Forbidden` for non-admins; `Validation` on `oem_id`; `InvalidFile`
-/// naming every bad row (nothing is written).
+/// naming the first bad rows with their total, or for more than
+/// `IMPORT_MAX_ROWS` rows (nothing is written).
 #[tracing::instrument(skip(db, actor, bytes), fields(bytes = bytes.len()))]
 pub async fn import_csv(
     db: &DatabaseConnection,
@@ -31,16 +49,11 @@ pub async fn import_csv(
     oem_id: Option<i64>,
     bytes: Vec<u8>,
 ) -> Result<ImportReport, AppError> {
-    actor.require(Role::Admin)?;
-    let oem_id = oem_id.ok_or_else(|| AppError::field("oem_id", "is required: the OEM whose catalogue this is"))?;
-    if oem::Entity::find_by_id(oem_id).one(db).await?.is_none() {
-        return Err(AppError::field("oem_id", "is not an OEM"));
-    }
+    let oem_id = may_import(db, actor, oem_id).await?;
     let started = std::time::Instant::now();
     let rows = tokio::task::spawn_blocking(move || parse(&bytes))
         .await
-        .map_err(|e| anyhow::anyhow!("the CSV parser stopped: {e}"))?
-        .map_err(AppError::invalid_file)?;
+        .map_err(|e| anyhow::anyhow!("the CSV parser stopped: {e}"))??;
 
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
     let existing: HashMap<String, part::Model> = part::Entity::find()
@@ -50,7 +63,7 @@ pub async fn import_csv(
         .into_iter()
         .map(|p| (p.part_number.clone(), p))
         .collect();
-    check_references(&*tx, &rows, &existing).await.map_err(AppError::invalid_file)?;
+    check_references(&*tx, &rows, &existing).await?.finish()?;
     tracing::debug!(elapsed = ?started.elapsed(), rows = rows.len(), "parsed and checked");
 
     let now = Utc::now();
@@ -183,12 +196,29 @@ pub async fn import_csv(
 
 /// Successors must be parts of this OEM (in the file or the catalogue) and
 /// make no cycle; `serialized` cannot change on a part with stock movements.
+/// The bad rows come back in line order.
 async fn check_references(
     db: &impl sea_orm::ConnectionTrait,
     rows: &[Row],
     existing: &HashMap<String, part::Model>,
-) -> Result<(), Vec<LineError>> {
-    let mut errors = Vec::new();
+) -> Result<FileErrors, AppError> {
+    let flipped: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| existing.get(&r.number).filter(|p| p.serialized != r.serialized).map(|p| p.id))
+        .collect();
+    let mut moved: HashSet<i64> = HashSet::new();
+    for chunk in flipped.chunks(5000) {
+        let ids: Vec<i64> = stock_movement::Entity::find()
+            .select_only()
+            .column(stock_movement::Column::PartId)
+            .distinct()
+            .filter(stock_movement::Column::PartId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        moved.extend(ids);
+    }
+    let mut errors = FileErrors::new();
     let mut next: HashMap<&str, Option<&str>> = HashMap::new();
     let by_id: HashMap<i64, &str> = existing.values().map(|p| (p.id, p.part_number.as_str())).collect();
     for p in existing.values() {
@@ -207,88 +237,120 @@ async fn check_references(
     let names: Vec<&str> = next.keys().copied().collect();
     let index: HashMap<&str, i64> = names.iter().enumerate().map(|(i, n)| (*n, i as i64)).collect();
     for row in rows {
-        let Some(Some(target)) = &row.superseded_by else { continue };
-        let Some(&target_id) = index.get(target.as_str()) else {
-            errors.push(line_error(row.line, "superseded_by", format!("{target} is not a part number of this OEM")));
-            continue;
-        };
-        let start = index.get(row.number.as_str()).copied().unwrap_or(-1);
-        let result = parts::chain_end(
-            start,
-            target_id,
-            |at| {
-                names.get(at as usize).and_then(|n| next.get(n).copied().flatten()).and_then(|n| index.get(n).copied())
-            },
-            |at| names.get(at as usize).map(|n| n.to_string()).unwrap_or_default(),
-        );
-        if let Err(message) = result {
-            errors.push(line_error(row.line, "superseded_by", message));
-        }
-    }
-    let flipped: HashMap<i64, u64> = rows
-        .iter()
-        .filter_map(|r| existing.get(&r.number).filter(|p| p.serialized != r.serialized).map(|p| (p.id, r.line)))
-        .collect();
-    if !flipped.is_empty() {
-        let moved: Vec<i64> = stock_movement::Entity::find()
-            .select_only()
-            .column(stock_movement::Column::PartId)
-            .distinct()
-            .filter(stock_movement::Column::PartId.is_in(flipped.keys().copied()))
-            .into_tuple()
-            .all(db)
-            .await
-            .unwrap_or_default();
-        for id in moved {
-            if let Some(line) = flipped.get(&id) {
-                errors.push(line_error(
-                    *line,
-                    "serialized",
-                    "cannot change: this part already has stock movements".into(),
-                ));
+        if let Some(Some(target)) = &row.superseded_by {
+            match index.get(target.as_str()) {
+                None => errors.push(line_error(
+                    row.line,
+                    "superseded_by",
+                    format!("{target} is not a part number of this OEM"),
+                )),
+                Some(&target_id) => {
+                    let start = index.get(row.number.as_str()).copied().unwrap_or(-1);
+                    let result = parts::chain_end(
+                        start,
+                        target_id,
+                        |at| {
+                            names
+                                .get(at as usize)
+                                .and_then(|n| next.get(n).copied().flatten())
+                                .and_then(|n| index.get(n).copied())
+                        },
+                        |at| names.get(at as usize).map(|n| n.to_string()).unwrap_or_default(),
+                    );
+                    if let Err(message) = result {
+                        errors.push(line_error(row.line, "superseded_by", message));
+                    }
+                }
             }
         }
+        if existing.get(&row.number).is_some_and(|p| p.serialized != row.serialized && moved.contains(&p.id)) {
+            let message = "cannot change: this part already has stock movements".to_string();
+            errors.push(line_error(row.line, "serialized", message));
+        }
     }
-    errors.sort_by_key(|e| e.line);
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    Ok(errors)
 }
 
-/// One OEM's catalogue as CSV, in the import's columns.
+/// One OEM's catalogue as CSV, in the import's columns, by part number:
+/// streamed a page at a time, up to `CATALOGUE_EXPORT_MAX_ROWS` parts.
 ///
 /// # Errors
-/// `Validation` without `oem_id`; `NotFound` for an unknown OEM.
-pub async fn export_csv(db: &DatabaseConnection, _actor: &Actor, oem_id: Option<i64>) -> Result<String, AppError> {
+/// `Validation` without `oem_id`; `NotFound` for an unknown OEM; `Busy`
+/// when the server streams as many exports as it allows.
+pub async fn export_csv(
+    db: &DatabaseConnection,
+    _actor: &Actor,
+    oem_id: Option<i64>,
+    exports: &Exports,
+) -> Result<CsvExport, AppError> {
     let oem_id = oem_id.ok_or_else(|| AppError::field("oem_id", "is required: the OEM whose catalogue to export"))?;
     oem::Entity::find_by_id(oem_id).one(db).await?.ok_or(AppError::NotFound)?;
-    let rows = part::Entity::find()
-        .filter(part::Column::OemId.eq(oem_id))
-        .order_by_asc(part::Column::PartNumber)
-        .all(db)
-        .await?;
-    let numbers: HashMap<i64, String> = rows.iter().map(|p| (p.id, p.part_number.clone())).collect();
-    let mut writer = ::csv::Writer::from_writer(Vec::with_capacity(rows.len() * 100));
-    let write = |w: &mut ::csv::Writer<Vec<u8>>, record: &[String]| {
-        w.write_record(record).map_err(|e| AppError::from(anyhow::anyhow!("CSV export failed: {e}")))
-    };
-    write(&mut writer, &CSV_COLUMNS.map(str::to_string))?;
-    for p in &rows {
-        let successor = p.superseded_by_id.and_then(|id| numbers.get(&id).cloned()).unwrap_or_default();
-        write(
-            &mut writer,
-            &[
-                p.part_number.clone(),
-                p.description.clone(),
-                p.component_category.clone(),
-                p.list_price_minor.to_string(),
-                p.currency.clone(),
-                p.serialized.to_string(),
-                p.warranty_eligible.to_string(),
-                p.dangerous_goods.to_string(),
-                p.active.to_string(),
-                successor,
-            ],
-        )?;
+    let pages = CataloguePages { db: db.clone(), oem_id, after: None, left: CATALOGUE_EXPORT_MAX_ROWS };
+    csv_export::stream(exports, "parts.csv", &CSV_COLUMNS, pages)
+}
+
+/// The parts still to send: those after `after` (part number, id), at most `left`.
+struct CataloguePages {
+    db: DatabaseConnection,
+    oem_id: i64,
+    after: Option<(String, i64)>,
+    left: u64,
+}
+
+impl Pages for CataloguePages {
+    async fn next_page(&mut self) -> Result<Option<Vec<u8>>, AppError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        let take = self.left.min(PAGE_ROWS);
+        let mut query = part::Entity::find().filter(part::Column::OemId.eq(self.oem_id));
+        if let Some((number, id)) = &self.after {
+            query =
+                query.filter(Condition::any().add(part::Column::PartNumber.gt(number.as_str())).add(
+                    Condition::all().add(part::Column::PartNumber.eq(number.as_str())).add(part::Column::Id.gt(*id)),
+                ));
+        }
+        let rows = query
+            .order_by_asc(part::Column::PartNumber)
+            .order_by_asc(part::Column::Id)
+            .limit(take)
+            .all(&self.db)
+            .await?;
+        let Some(last) = rows.last().map(|p| (p.part_number.clone(), p.id)) else {
+            return Ok(None);
+        };
+        self.left = if (rows.len() as u64) < take { 0 } else { self.left - take };
+        self.after = Some(last);
+        let successors: Vec<i64> = rows.iter().filter_map(|p| p.superseded_by_id).collect();
+        let numbers: HashMap<i64, String> = if successors.is_empty() {
+            HashMap::new()
+        } else {
+            part::Entity::find()
+                .select_only()
+                .columns([part::Column::Id, part::Column::PartNumber])
+                .filter(part::Column::Id.is_in(successors))
+                .into_tuple::<(i64, String)>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .collect()
+        };
+        let mut out = Rows::new();
+        for p in &rows {
+            let successor = p.superseded_by_id.and_then(|id| numbers.get(&id)).map_or("", String::as_str);
+            out.row([
+                &*cell(&p.part_number),
+                &*cell(&p.description),
+                &*cell(&p.component_category),
+                &p.list_price_minor.to_string(),
+                &*cell(&p.currency),
+                &p.serialized.to_string(),
+                &p.warranty_eligible.to_string(),
+                &p.dangerous_goods.to_string(),
+                &p.active.to_string(),
+                &*cell(successor),
+            ])?;
+        }
+        out.finish().map(Some)
     }
-    let bytes = writer.into_inner().map_err(|e| AppError::from(anyhow::anyhow!("CSV export failed: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("CSV export is not UTF-8: {e}").into())
 }

@@ -2,10 +2,13 @@
 
 use std::collections::HashMap;
 
-use crate::model::error::LineError;
+use crate::model::AppError;
+use crate::model::error::{FileErrors, LineError};
+use crate::model::limits::IMPORT_MAX_ROWS;
 use crate::model::network;
 use crate::model::parts::{self, CSV_COLUMNS, CSV_REQUIRED};
 use crate::model::policy::ComponentCategory;
+use crate::server::csv_export::uncell;
 
 /// One good row of the file.
 pub(super) struct Row {
@@ -27,14 +30,22 @@ pub(super) fn line_error(line: u64, field: &str, message: String) -> LineError {
     LineError { line, field: field.to_string(), message }
 }
 
-/// Reads the file; every bad cell becomes a line error.
-pub(super) fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
+/// Reads the file record by record; every bad cell becomes a line error
+/// (the first `IMPORT_MAX_ERRORS` are kept, all are counted). A cell our
+/// export prefixed with `'` (see `csv_export::cell`) reads as it was.
+///
+/// # Errors
+/// `InvalidFile` for bad rows, or more than `IMPORT_MAX_ROWS` of them.
+pub(super) fn parse(bytes: &[u8]) -> Result<Vec<Row>, AppError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = ::csv::ReaderBuilder::new().flexible(true).trim(::csv::Trim::All).from_reader(bytes);
-    let mut errors = Vec::new();
+    let mut errors = FileErrors::new();
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
-        Err(e) => return Err(vec![line_error(1, "file", format!("is not a readable CSV file: {e}"))]),
+        Err(e) => {
+            let message = format!("is not a readable CSV file: {e}");
+            return Err(AppError::invalid_file(vec![line_error(1, "file", message)]));
+        }
     };
     let column: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
     for name in &CSV_COLUMNS[..CSV_REQUIRED] {
@@ -52,11 +63,15 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(errors.into_error());
     }
     let mut rows = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for record in reader.records() {
+    for (index, record) in reader.records().enumerate() {
+        if index >= IMPORT_MAX_ROWS {
+            let line = record.as_ref().ok().and_then(|r| r.position()).map_or(0, |p| p.line());
+            return Err(AppError::too_many_rows(line));
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -77,8 +92,8 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
             ));
             continue;
         }
-        let cell = |name: &str| column.get(name).and_then(|i| record.get(*i));
-        let before = errors.len();
+        let cell = |name: &str| column.get(name).and_then(|i| record.get(*i)).map(uncell);
+        let before = errors.total();
         macro_rules! check {
             ($field:expr, $result:expr $(,)?) => {
                 match $result {
@@ -133,7 +148,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
                 errors.push(line_error(line, "superseded_by", "cannot be the part itself".into()));
             }
         }
-        if errors.len() > before {
+        if errors.total() > before {
             continue;
         }
         let (
@@ -162,7 +177,8 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Vec<Row>, Vec<LineError>> {
             superseded_by,
         });
     }
-    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+    errors.finish()?;
+    Ok(rows)
 }
 
 #[cfg(test)]
@@ -188,14 +204,15 @@ mod tests {
         let file = format!(
             "{HEADER}\nSV-1,ok,hv_battery,100,EUR,true,true\nSV-2,bad,rocket,-5,EUR,true,true\nSV-1,dup,hv_battery,1,EUR,true,true\n"
         );
-        let errors = parse(file.as_bytes()).err().expect("bad rows");
-        let named: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+        let err = parse(file.as_bytes()).err().expect("bad rows");
+        let named: Vec<(u64, &str)> = err.line_errors().iter().map(|e| (e.line, e.field.as_str())).collect();
         assert_eq!(named, vec![(3, "component_category"), (3, "list_price_minor"), (4, "part_number")]);
     }
 
     #[test]
     fn missing_and_unknown_columns_are_errors_on_the_header() {
-        let errors = parse(b"part_number,colour\nX1,red\n").err().expect("bad header");
+        let err = parse(b"part_number,colour\nX1,red\n").err().expect("bad header");
+        let errors = err.line_errors();
         assert!(errors.iter().all(|e| e.line == 1));
         assert!(errors.iter().any(|e| e.field == "description"));
         assert!(errors.iter().any(|e| e.field == "colour"));
@@ -204,7 +221,8 @@ mod tests {
     #[test]
     fn a_short_row_is_refused() {
         let file = format!("{HEADER}\nSV-1,HV pack\n");
-        let errors = parse(file.as_bytes()).err().expect("short row");
+        let err = parse(file.as_bytes()).err().expect("short row");
+        let errors = err.line_errors();
         assert_eq!((errors[0].line, errors[0].field.as_str()), (2, "row"));
     }
 }

@@ -25,7 +25,7 @@ use crate::model::{AppError, FieldErrors, Role};
 mod csv;
 mod csv_rows;
 
-pub use csv::{export_csv, import_csv};
+pub use csv::{export_csv, import_csv, may_import};
 
 const TAKEN: &str = "This OEM already has a part with this number.";
 
@@ -37,7 +37,7 @@ const TAKEN: &str = "This OEM already has a part with this number.";
 pub async fn list(db: &DatabaseConnection, _actor: &Actor, filter: &PartFilter) -> Result<Page<PartDto>, AppError> {
     let limit = pagination::limit(filter.limit)?;
     let mut query = part::Entity::find();
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(q) = crate::model::validate::search(filter.q.as_deref()).map_err(|m| AppError::field("q", m))? {
         query = query.filter(matches(q));
     }
     if let Some(oem_id) = filter.oem_id {

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::{acting_dealer, get, open_for_change};
 use crate::model::repair::{self as rules, NewLabor, NewRepairPart, PartDirection, RepairDto};
 use crate::model::stock::{MovementKind, UnitEvent, plan_movement, serial as parse_serial};
-use crate::model::{AppError, FieldErrors};
+use crate::model::{AppError, FieldErrors, money};
 use crate::server::auth::Actor;
 use crate::server::entities::{part, repair_labor, repair_order, repair_part, vehicle};
 use crate::server::ledger::{Change, LedgerTx};
@@ -35,6 +35,8 @@ pub async fn add_labor(
     let (Some(code), Some(description), Some(hours)) = (code, description, hours) else {
         return Err(anyhow::anyhow!("validated fields went missing").into());
     };
+    // A line's amount is bounded, so the repair's and its claim's totals add up.
+    money::line_amount("hours", money::labor("hours", hours, dealer.labor_rate_minor)?)?;
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
     let (repair, vehicle) = open_for_change(&*tx, actor, id).await?;
     let line = repair_labor::ActiveModel {
@@ -142,6 +144,7 @@ pub async fn add_part(
     let kind = MovementKind::IssueToRepair;
     let plan = plan_movement(kind, input.quantity, &serials, part.serialized, Some(&repair.number), None, false)
         .map_err(FieldErrors::into_error)?;
+    money::line_times("quantity", part.list_price_minor, input.quantity)?;
     if part.oem_id != vehicle.oem_id {
         return Err(AppError::field("part_id", format!("{} is not a part of this vehicle's maker", part.part_number)));
     }

@@ -17,7 +17,7 @@ use super::ledger::{Change, LedgerTx};
 use super::vehicles;
 use crate::model::repair::{self as rules, Completion, NewRepair, RepairDto, RepairPatch, RepairStatus};
 use crate::model::time::local_date;
-use crate::model::vehicle::odometer_km;
+use crate::model::vehicle::{NewVehicle, odometer_km};
 use crate::model::vin::Vin;
 use crate::model::{AppError, FieldErrors, Role};
 
@@ -47,53 +47,73 @@ pub async fn open_on(
     input: NewRepair,
     day: Option<NaiveDate>,
 ) -> Result<RepairDto, AppError> {
+    open_with(db, actor, input, None, day).await
+}
+
+/// Opens a repair today for a vehicle seen for the first time: the vehicle
+/// (its maker taken from its model) is registered and the repair opened in
+/// one transaction, so a refused repair leaves no vehicle behind.
+///
+/// # Errors
+/// `Forbidden` unless a dealer; `Validation` per field of either;
+/// `Conflict` for a VIN already registered.
+pub async fn open_registering(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewRepair,
+    mut vehicle: NewVehicle,
+) -> Result<RepairDto, AppError> {
+    vehicle.vin = input.vin.clone().unwrap_or_default();
+    vehicle.oem_id = vehicles::maker_of(db, vehicle.model_id).await?;
+    open_with(db, actor, input, Some(vehicle), None).await
+}
+
+/// The vehicle a repair is opened on.
+enum Target {
+    Known(vehicle::Model),
+    New(vehicles::Checked),
+}
+
+async fn open_with(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewRepair,
+    new_vehicle: Option<NewVehicle>,
+    day: Option<NaiveDate>,
+) -> Result<RepairDto, AppError> {
     let dealer = acting_dealer(db, actor).await?;
     let mut errors = FieldErrors::new();
     let km = errors.check("odometer_km", odometer_km(input.odometer_km));
     let complaint = errors.check("complaint", rules::text(&input.complaint, rules::MAX_STORY));
     let cause = errors.check("cause", rules::story(input.cause.as_deref().unwrap_or_default()));
     let correction = errors.check("correction", rules::story(input.correction.as_deref().unwrap_or_default()));
-    let vehicle = match (input.vehicle_id, input.vin.as_deref().map(str::trim).filter(|v| !v.is_empty())) {
-        (_, Some(vin)) => match Vin::parse(vin) {
-            Ok(vin) => {
-                let found = vehicle::Entity::find().filter(vehicle::Column::Vin.eq(vin.as_str())).one(db).await?;
-                if found.is_none() {
-                    errors.add("vin", "is not registered yet: register the vehicle first");
-                }
-                found
-            }
-            Err(message) => {
-                errors.add("vin", message);
-                None
-            }
-        },
-        (Some(id), None) => {
-            let found = vehicles::find_in_scope(db, actor, id).await?;
-            if found.is_none() {
-                errors.add("vehicle_id", "is not a vehicle you know; give its vin instead");
-            }
-            found
-        }
-        (None, None) => {
-            errors.add("vin", "is required (or vehicle_id)");
-            None
-        }
+    let target = match new_vehicle {
+        Some(new) => vehicles::check(db, actor, new, &mut errors).await?.map(Target::New),
+        None => known_vehicle(db, actor, &input, &mut errors).await?.map(Target::Known),
     };
     errors.finish()?;
-    let (Some(km), Some(complaint), Some(cause), Some(correction), Some(vehicle)) =
-        (km, complaint, cause, correction, vehicle)
+    let (Some(km), Some(complaint), Some(cause), Some(correction), Some(target)) =
+        (km, complaint, cause, correction, target)
     else {
         return Err(anyhow::anyhow!("validated fields went missing").into());
     };
     let today = local_date(Utc::now(), &dealer.time_zone);
     let day = day.unwrap_or(today);
-    if day < vehicle.in_service_date {
+    let in_service = match &target {
+        Target::Known(vehicle) => vehicle.in_service_date,
+        Target::New(checked) => checked.in_service_date,
+    };
+    if day < in_service {
         return Err(AppError::field(
             "vin",
-            format!("this vehicle entered service on {}, after the repair date {day}", vehicle.in_service_date),
+            format!("this vehicle entered service on {in_service}, after the repair date {day}"),
         ));
     }
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
+    let vehicle = match target {
+        Target::Known(vehicle) => vehicle,
+        Target::New(checked) => vehicles::insert(&mut tx, actor, checked).await?,
+    };
     let highest: Option<Option<i64>> = repair_order::Entity::find()
         .select_only()
         .column_as(Expr::from(Func::max(Expr::col(repair_order::Column::Seq))), "highest")
@@ -269,6 +289,43 @@ pub async fn cancel(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<R
 }
 
 /// The dealer writing repairs: only dealers write them.
+/// The registered vehicle a repair names by `vin` (any registered vehicle:
+/// the car is in the dealer's workshop) or by `vehicle_id` (one the dealer
+/// already sees); what is wrong goes into `errors`.
+async fn known_vehicle(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: &NewRepair,
+    errors: &mut FieldErrors,
+) -> Result<Option<vehicle::Model>, AppError> {
+    Ok(match (input.vehicle_id, input.vin.as_deref().map(str::trim).filter(|v| !v.is_empty())) {
+        (_, Some(vin)) => match Vin::parse(vin) {
+            Ok(vin) => {
+                let found = vehicle::Entity::find().filter(vehicle::Column::Vin.eq(vin.as_str())).one(db).await?;
+                if found.is_none() {
+                    errors.add("vin", "is not registered yet: register the vehicle first");
+                }
+                found
+            }
+            Err(message) => {
+                errors.add("vin", message);
+                None
+            }
+        },
+        (Some(id), None) => {
+            let found = vehicles::find_in_scope(db, actor, id).await?;
+            if found.is_none() {
+                errors.add("vehicle_id", "is not a vehicle you know; give its vin instead");
+            }
+            found
+        }
+        (None, None) => {
+            errors.add("vin", "is required (or vehicle_id)");
+            None
+        }
+    })
+}
+
 async fn acting_dealer(db: &impl ConnectionTrait, actor: &Actor) -> Result<dealer::Model, AppError> {
     if actor.role != Role::Dealer {
         return Err(AppError::Forbidden);

@@ -13,7 +13,7 @@ use crate::model::repair::{
 };
 use crate::model::stock::UnitStatus;
 use crate::model::user::Page;
-use crate::model::{AppError, Role, validate};
+use crate::model::{AppError, Role, money, validate};
 use crate::server::auth::Actor;
 use crate::server::entities::{
     dealer, odometer_reading, part, part_unit, repair_labor, repair_order, repair_part, stock_level, stock_movement,
@@ -236,14 +236,16 @@ pub(crate) async fn dtos(
                 opened_on: r.opened_on,
                 completed_on: r.completed_on,
                 currency: dealer.map(|d| d.currency.clone()).unwrap_or_default(),
-                labor_total_minor: labor.iter().map(|l| l.amount_minor).sum(),
-                parts_total_minor: parts
-                    .iter()
-                    .filter(|p| {
-                        p.direction == PartDirection::Installed && dealer.is_some_and(|d| d.currency == p.currency)
-                    })
-                    .map(|p| p.price_minor * p.quantity)
-                    .sum(),
+                // Lines are bounded when written; shown totals clamp, never wrap.
+                labor_total_minor: money::total_clamped(labor.iter().map(|l| l.amount_minor)),
+                parts_total_minor: money::total_clamped(
+                    parts
+                        .iter()
+                        .filter(|p| {
+                            p.direction == PartDirection::Installed && dealer.is_some_and(|d| d.currency == p.currency)
+                        })
+                        .map(|p| p.price_minor.saturating_mul(p.quantity)),
+                ),
                 labor,
                 parts,
                 number: r.number,

@@ -1,26 +1,40 @@
-//! Stock as CSV: receipts imported all-or-nothing with every bad row named,
-//! and the levels exported.
+//! Stock as CSV: receipts imported all-or-nothing with their bad rows
+//! named, and the levels exported as a stream.
 
 use std::collections::{HashMap, HashSet};
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{Posting, acting_dealer, apply, level_scope};
 use crate::model::AppError;
-use crate::model::error::LineError;
+use crate::model::error::{FileErrors, LineError};
+use crate::model::limits::{EXPORT_MAX_ROWS, IMPORT_MAX_ROWS};
 use crate::model::parts::{ImportReport, part_number};
 use crate::model::stock::{EXPORT_COLUMNS, MovementKind, MovementPlan, RECEIPT_COLUMNS, UnitEvent, UnitStatus};
 use crate::model::stock::{plan_movement, split_serials, unit_transition};
 use crate::server::auth::Actor;
+use crate::server::csv_export::{self, CsvExport, Exports, PAGE_ROWS, Pages, Rows, cell};
 use crate::server::entities::{dealer, oem, part, part_unit, stock_level};
 use crate::server::ledger::LedgerTx;
 
-/// Receives goods from a CSV file (`part_number, quantity, serials,
-/// reference, oem`): one receipt per row, all in one transaction.
+/// Whether the actor may receive goods at `dealer_id` from a file: asked
+/// before the file is read (nothing is parsed for an actor who may not).
 ///
 /// # Errors
 /// `Forbidden` for service managers, `NotFound` for another dealer,
-/// `InvalidFile` naming every bad row (nothing is written).
+/// `Validation` on `dealer_id` for an admin who names none or no dealer.
+pub async fn may_import(db: &DatabaseConnection, actor: &Actor, dealer_id: Option<i64>) -> Result<i64, AppError> {
+    acting_dealer(db, actor, dealer_id, "dealer_id").await
+}
+
+/// Receives goods from a CSV file (`part_number, quantity, serials,
+/// reference, oem`): one receipt per row, all in one transaction. The
+/// actor is checked before the file is read.
+///
+/// # Errors
+/// `Forbidden` for service managers, `NotFound` for another dealer,
+/// `InvalidFile` naming the first bad rows with their total, or for more
+/// than `IMPORT_MAX_ROWS` rows (nothing is written).
 #[tracing::instrument(skip(db, actor, bytes), fields(bytes = bytes.len()))]
 pub async fn import_receipts(
     db: &DatabaseConnection,
@@ -28,8 +42,11 @@ pub async fn import_receipts(
     dealer_id: Option<i64>,
     bytes: Vec<u8>,
 ) -> Result<ImportReport, AppError> {
-    let rows = read(&bytes)?;
-    receive(db, actor, dealer_id, rows).await
+    let dealer_id = may_import(db, actor, dealer_id).await?;
+    let rows = tokio::task::spawn_blocking(move || read(&bytes))
+        .await
+        .map_err(|e| anyhow::anyhow!("the CSV parser stopped: {e}"))??;
+    receive_at(db, actor, dealer_id, rows).await
 }
 
 /// Receives several lines of goods in one transaction (the receive form and
@@ -37,7 +54,8 @@ pub async fn import_receipts(
 ///
 /// # Errors
 /// `Forbidden` for service managers, `NotFound` for another dealer,
-/// `InvalidFile` naming every bad line.
+/// `InvalidFile` naming the first bad lines with their total, or for more
+/// than `IMPORT_MAX_ROWS` lines.
 pub async fn receive(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -45,6 +63,19 @@ pub async fn receive(
     rows: Vec<ReceiptRow>,
 ) -> Result<ImportReport, AppError> {
     let dealer_id = acting_dealer(db, actor, dealer_id, "dealer_id").await?;
+    if let Some(over) = rows.get(IMPORT_MAX_ROWS) {
+        return Err(AppError::too_many_rows(over.line));
+    }
+    receive_at(db, actor, dealer_id, rows).await
+}
+
+/// Receives the lines at a dealer the actor may act for.
+async fn receive_at(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    dealer_id: i64,
+    rows: Vec<ReceiptRow>,
+) -> Result<ImportReport, AppError> {
     let numbers: HashSet<&str> = rows.iter().filter_map(|r| r.number.as_deref()).collect();
     let mut candidates: HashMap<String, Vec<part::Model>> = HashMap::new();
     let numbers: Vec<&str> = numbers.into_iter().collect();
@@ -55,7 +86,7 @@ pub async fn receive(
     }
     let oems: HashMap<i64, String> = oem::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.code)).collect();
 
-    let mut errors = Vec::new();
+    let mut errors = FileErrors::new();
     let mut plans: Vec<(part::Model, MovementPlan)> = Vec::new();
     let mut seen_serials: HashMap<(i64, String), u64> = HashMap::new();
     for row in rows {
@@ -103,8 +134,9 @@ pub async fn receive(
             false,
         ) {
             Err(field_errors) => {
-                let fields = field_errors.into_error().fields();
-                errors.extend(fields.into_iter().map(|(field, message)| err(&field, message)));
+                for (field, message) in field_errors.into_error().fields() {
+                    errors.push(err(&field, message));
+                }
             }
             Ok(plan) => {
                 for s in &plan.serials {
@@ -117,10 +149,7 @@ pub async fn receive(
         }
     }
     check_units(db, &seen_serials, &mut errors).await?;
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| e.line);
-        return Err(AppError::invalid_file(errors));
-    }
+    errors.finish()?;
     if plans.is_empty() {
         return Err(AppError::invalid_file(vec![LineError {
             line: 1,
@@ -144,7 +173,7 @@ pub async fn receive(
 async fn check_units(
     db: &DatabaseConnection,
     serials: &HashMap<(i64, String), u64>,
-    errors: &mut Vec<LineError>,
+    errors: &mut FileErrors,
 ) -> Result<(), AppError> {
     let all: Vec<&str> = serials.keys().map(|(_, s)| s.as_str()).collect();
     for chunk in all.chunks(5000) {
@@ -185,6 +214,8 @@ impl ReceiptRow {
     }
 }
 
+/// Reads the file record by record: the rows, or its first bad lines with
+/// their total, or a refusal past `IMPORT_MAX_ROWS` rows.
 fn read(bytes: &[u8]) -> Result<Vec<ReceiptRow>, AppError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = ::csv::ReaderBuilder::new().flexible(true).trim(::csv::Trim::All).from_reader(bytes);
@@ -197,7 +228,7 @@ fn read(bytes: &[u8]) -> Result<Vec<ReceiptRow>, AppError> {
         .iter()
         .map(|h| h.to_ascii_lowercase())
         .collect();
-    let mut errors = Vec::new();
+    let mut errors = FileErrors::new();
     for required in &RECEIPT_COLUMNS[..2] {
         if !headers.iter().any(|h| h == required) {
             errors.push(LineError { line: 1, field: (*required).into(), message: "is a required column".into() });
@@ -210,11 +241,15 @@ fn read(bytes: &[u8]) -> Result<Vec<ReceiptRow>, AppError> {
         }
     }
     if !errors.is_empty() {
-        return Err(AppError::invalid_file(errors));
+        return Err(errors.into_error());
     }
     let index: HashMap<&str, usize> = headers.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
     let mut rows = Vec::new();
-    for record in reader.records() {
+    for (n, record) in reader.records().enumerate() {
+        if n >= IMPORT_MAX_ROWS {
+            let line = record.as_ref().ok().and_then(|r| r.position()).map_or(0, |p| p.line());
+            return Err(AppError::too_many_rows(line));
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -243,61 +278,93 @@ fn read(bytes: &[u8]) -> Result<Vec<ReceiptRow>, AppError> {
             oem: optional("oem").map(|o| o.to_uppercase()),
         });
     }
-    if !errors.is_empty() {
-        return Err(AppError::invalid_file(errors));
-    }
+    errors.finish()?;
     Ok(rows)
 }
 
 /// Stock levels in the actor's scope as CSV (a dealer its own; an admin one
-/// dealer or all).
+/// dealer or all), by dealer: streamed a page at a time, up to
+/// `EXPORT_MAX_ROWS` levels.
 ///
 /// # Errors
-/// `NotFound` when a dealer names another dealer.
-pub async fn export_csv(db: &DatabaseConnection, actor: &Actor, dealer_id: Option<i64>) -> Result<String, AppError> {
-    let mut query = stock_level::Entity::find().filter(level_scope(actor, dealer_id)?);
+/// `NotFound` when a dealer names another dealer; `Busy` when the server
+/// streams as many exports as it allows.
+pub async fn export_csv(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    dealer_id: Option<i64>,
+    exports: &Exports,
+) -> Result<CsvExport, AppError> {
+    let mut scope = level_scope(actor, dealer_id)?;
     if let Some(id) = dealer_id {
-        query = query.filter(stock_level::Column::DealerId.eq(id));
-    }
-    let levels =
-        query.order_by_asc(stock_level::Column::DealerId).order_by_asc(stock_level::Column::Id).all(db).await?;
-    let mut part_ids: Vec<i64> = levels.iter().map(|l| l.part_id).collect();
-    part_ids.sort_unstable();
-    part_ids.dedup();
-    let mut parts: HashMap<i64, part::Model> = HashMap::new();
-    for chunk in part_ids.chunks(5000) {
-        parts.extend(
-            part::Entity::find()
-                .filter(part::Column::Id.is_in(chunk.to_vec()))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p)),
-        );
+        scope = scope.add(stock_level::Column::DealerId.eq(id));
     }
     let oems: HashMap<i64, String> = oem::Entity::find().all(db).await?.into_iter().map(|o| (o.id, o.code)).collect();
     let dealers: HashMap<i64, String> =
         dealer::Entity::find().all(db).await?.into_iter().map(|d| (d.id, d.code)).collect();
-    let mut writer = ::csv::Writer::from_writer(Vec::new());
-    let fail = |e: ::csv::Error| AppError::from(anyhow::anyhow!("CSV export failed: {e}"));
-    writer.write_record(EXPORT_COLUMNS).map_err(fail)?;
-    for level in levels {
-        let Some(part) = parts.get(&level.part_id) else { continue };
-        writer
-            .write_record([
-                dealers.get(&level.dealer_id).cloned().unwrap_or_default(),
-                oems.get(&part.oem_id).cloned().unwrap_or_default(),
-                part.part_number.clone(),
-                part.description.clone(),
-                part.component_category.clone(),
-                level.on_hand.to_string(),
-                level.reorder_point.to_string(),
-                (level.on_hand < level.reorder_point).to_string(),
-            ])
-            .map_err(fail)?;
+    let pages = LevelPages { db: db.clone(), scope, oems, dealers, after: None, left: EXPORT_MAX_ROWS };
+    csv_export::stream(exports, "stock.csv", &EXPORT_COLUMNS, pages)
+}
+
+/// The levels still to send: those after `after` (dealer, id), at most `left`.
+struct LevelPages {
+    db: DatabaseConnection,
+    scope: Condition,
+    oems: HashMap<i64, String>,
+    dealers: HashMap<i64, String>,
+    after: Option<(i64, i64)>,
+    left: u64,
+}
+
+impl Pages for LevelPages {
+    async fn next_page(&mut self) -> Result<Option<Vec<u8>>, AppError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        let take = self.left.min(PAGE_ROWS);
+        let mut query = stock_level::Entity::find().filter(self.scope.clone());
+        if let Some((dealer_id, id)) = self.after {
+            query = query.filter(Condition::any().add(stock_level::Column::DealerId.gt(dealer_id)).add(
+                Condition::all().add(stock_level::Column::DealerId.eq(dealer_id)).add(stock_level::Column::Id.gt(id)),
+            ));
+        }
+        let levels = query
+            .order_by_asc(stock_level::Column::DealerId)
+            .order_by_asc(stock_level::Column::Id)
+            .limit(take)
+            .all(&self.db)
+            .await?;
+        let Some(last) = levels.last().map(|l| (l.dealer_id, l.id)) else {
+            return Ok(None);
+        };
+        self.left = if (levels.len() as u64) < take { 0 } else { self.left - take };
+        self.after = Some(last);
+        let mut part_ids: Vec<i64> = levels.iter().map(|l| l.part_id).collect();
+        part_ids.sort_unstable();
+        part_ids.dedup();
+        let parts: HashMap<i64, part::Model> = part::Entity::find()
+            .filter(part::Column::Id.is_in(part_ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p))
+            .collect();
+        let mut out = Rows::new();
+        for level in &levels {
+            let Some(part) = parts.get(&level.part_id) else { continue };
+            out.row([
+                &*cell(self.dealers.get(&level.dealer_id).map_or("", String::as_str)),
+                &*cell(self.oems.get(&part.oem_id).map_or("", String::as_str)),
+                &*cell(&part.part_number),
+                &*cell(&part.description),
+                &*cell(&part.component_category),
+                &level.on_hand.to_string(),
+                &level.reorder_point.to_string(),
+                &(level.on_hand < level.reorder_point).to_string(),
+            ])?;
+        }
+        out.finish().map(Some)
     }
-    let bytes = writer.into_inner().map_err(|e| AppError::from(anyhow::anyhow!("CSV export failed: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| anyhow::anyhow!("CSV export is not UTF-8: {e}").into())
 }
 
 #[cfg(test)]
@@ -312,5 +379,16 @@ mod tests {
         let rows = read(b"part_number,quantity,serials\nsv-1,2,\"A1 A2\"\n").expect("good file");
         assert_eq!(rows[0].number.as_deref(), Some("SV-1"));
         assert_eq!(split_serials(&rows[0].serials).len(), 2);
+    }
+
+    #[test]
+    fn a_file_may_have_as_many_rows_as_the_limit_and_not_one_more() {
+        let mut file = String::from("part_number,quantity\n");
+        file.push_str(&"NVX-1,1\n".repeat(IMPORT_MAX_ROWS));
+        assert_eq!(read(file.as_bytes()).map(|rows| rows.len()).ok(), Some(IMPORT_MAX_ROWS));
+        file.push_str("NVX-1,1\n");
+        let err = read(file.as_bytes()).err().expect("one row too many");
+        assert!(err.to_string().contains("more than 200,000 rows"), "{err}");
+        assert_eq!(err.line_errors()[0].line, IMPORT_MAX_ROWS as u64 + 2);
     }
 }

@@ -2,6 +2,8 @@
 //! in the same transaction, and reorder points. Dealers move their own
 //! stock, admins any dealer's; service managers read their OEM's parts.
 
+use std::collections::HashSet;
+
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -28,7 +30,7 @@ use read::level_scope;
 pub(crate) use read::{level_dtos, movement_dtos};
 pub use read::{list_levels, list_movements};
 
-pub use csv::{ReceiptRow, export_csv, import_receipts, receive};
+pub use csv::{ReceiptRow, export_csv, import_receipts, may_import, receive};
 pub use transfer::{transfer, transfer_targets};
 pub(crate) use unit_moves::{UnitMove, move_unit};
 pub use units::{find_unit, serials_in_stock};
@@ -206,12 +208,13 @@ pub(crate) async fn apply(tx: &mut LedgerTx, posting: Posting<'_>) -> Result<Vec
     }
     let now = Utc::now();
     let event = UnitEvent::of_movement(plan.kind);
+    let not_stock: HashSet<&str> = not_stock.iter().map(String::as_str).collect();
     let rows: Vec<(Option<String>, i64)> = if plan.serials.is_empty() {
         vec![(None, plan.delta)]
     } else {
         plan.serials
             .iter()
-            .map(|s| (Some(s.clone()), if not_stock.contains(s) { 0 } else { plan.delta.signum() }))
+            .map(|s| (Some(s.clone()), if not_stock.contains(s.as_str()) { 0 } else { plan.delta.signum() }))
             .collect()
     };
     let mut movements = Vec::with_capacity(rows.len());
@@ -261,20 +264,27 @@ async fn removed_units(
     part_id: i64,
     serials: &[String],
 ) -> Result<Vec<String>, AppError> {
-    if serials.is_empty() {
-        return Ok(Vec::new());
+    let mut removed = Vec::new();
+    // In slices: a movement may list up to MAX_SERIALS, more than one
+    // statement may bind on SQLite or PostgreSQL.
+    for chunk in serials.chunks(SERIALS_PER_QUERY) {
+        let found: Vec<String> = part_unit::Entity::find()
+            .select_only()
+            .column(part_unit::Column::Serial)
+            .filter(part_unit::Column::PartId.eq(part_id))
+            .filter(part_unit::Column::DealerId.eq(dealer_id))
+            .filter(part_unit::Column::Status.eq(UnitStatus::Removed.as_str()))
+            .filter(part_unit::Column::Serial.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        removed.extend(found);
     }
-    Ok(part_unit::Entity::find()
-        .select_only()
-        .column(part_unit::Column::Serial)
-        .filter(part_unit::Column::PartId.eq(part_id))
-        .filter(part_unit::Column::DealerId.eq(dealer_id))
-        .filter(part_unit::Column::Status.eq(UnitStatus::Removed.as_str()))
-        .filter(part_unit::Column::Serial.is_in(serials.to_vec()))
-        .into_tuple()
-        .all(db)
-        .await?)
+    Ok(removed)
 }
+
+/// Serials bound in one `IN (…)` list.
+const SERIALS_PER_QUERY: usize = 5_000;
 
 /// Makes sure the dealer has a level row for the part (on hand 0).
 async fn ensure_level(db: &impl ConnectionTrait, dealer_id: i64, part_id: i64) -> Result<(), AppError> {

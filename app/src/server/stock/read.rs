@@ -37,7 +37,7 @@ pub async fn list_levels(
     if filter.below_reorder == Some(true) {
         query = query.filter(Expr::col(stock_level::Column::OnHand).lt(Expr::col(stock_level::Column::ReorderPoint)));
     }
-    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let q = crate::model::validate::search(filter.q.as_deref()).map_err(|m| AppError::field("q", m))?;
     let category = filter.component_category.as_deref().filter(|c| !c.is_empty());
     if q.is_some() || category.is_some() {
         let mut parts = Condition::all();

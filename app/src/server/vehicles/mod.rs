@@ -37,11 +37,41 @@ use view::{coverage, parts};
 /// `Forbidden` for service managers; `Validation` per field (the VIN's
 /// message says what is wrong with it); `Conflict` for a VIN already known.
 pub async fn register(db: &DatabaseConnection, actor: &Actor, input: NewVehicle) -> Result<VehicleDto, AppError> {
+    let mut errors = FieldErrors::new();
+    let checked = check(db, actor, input, &mut errors).await?;
+    errors.finish()?;
+    let checked = checked.ok_or_else(|| anyhow::anyhow!("validated fields went missing"))?;
+    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
+    let row = insert(&mut tx, actor, checked).await?;
+    tx.commit().await?;
+    one(db, row).await
+}
+
+/// A vehicle to register whose fields were checked.
+pub(crate) struct Checked {
+    vin: Vin,
+    input: NewVehicle,
+    year: i32,
+    pub(crate) in_service_date: NaiveDate,
+    country: String,
+    km: Option<i64>,
+}
+
+/// Checks a vehicle to register, recording what is wrong in `errors`
+/// (`None` then).
+///
+/// # Errors
+/// `Forbidden` for service managers; when the database is unavailable.
+pub(crate) async fn check(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    input: NewVehicle,
+    errors: &mut FieldErrors,
+) -> Result<Option<Checked>, AppError> {
     if actor.role == Role::ServiceManager {
         return Err(AppError::Forbidden);
     }
     let today = Utc::now().date_naive();
-    let mut errors = FieldErrors::new();
     let vin = errors.check("vin", Vin::parse(&input.vin));
     let model = vehicle_model::Entity::find_by_id(input.model_id).one(db).await?;
     match &model {
@@ -59,30 +89,53 @@ pub async fn register(db: &DatabaseConnection, actor: &Actor, input: NewVehicle)
         _ => None,
     };
     let country = errors.check("country", network::country(&input.country));
-    let km = input.odometer_km.and_then(|km| errors.check("odometer_km", rules::odometer_km(km)));
-    errors.finish()?;
-    let (Some(vin), Some(year), Some(date), Some(country)) = (vin, year, date, country) else {
-        return Err(anyhow::anyhow!("validated fields went missing").into());
+    let km = match input.odometer_km {
+        Some(km) => errors.check("odometer_km", rules::odometer_km(km)).map(Some),
+        None => Some(None),
     };
+    Ok(match (vin, year, date, country, km) {
+        (Some(vin), Some(year), Some(in_service_date), Some(country), Some(km)) => {
+            Some(Checked { vin, input, year, in_service_date, country, km })
+        }
+        _ => None,
+    })
+}
+
+/// The maker of a vehicle model, for a vehicle registered by its model alone.
+///
+/// # Errors
+/// `Validation` on `model_id` when there is no such model.
+pub(crate) async fn maker_of(db: &impl ConnectionTrait, model_id: i64) -> Result<i64, AppError> {
+    let model = vehicle_model::Entity::find_by_id(model_id).one(db).await?;
+    model.map(|m| m.oem_id).ok_or_else(|| AppError::field("model_id", "is not a vehicle model"))
+}
+
+/// Writes a checked vehicle, with its first odometer reading, in the
+/// caller's transaction.
+///
+/// # Errors
+/// `Conflict` for a VIN already known; when the database fails.
+pub(crate) async fn insert(tx: &mut LedgerTx, actor: &Actor, checked: Checked) -> Result<vehicle::Model, AppError> {
+    let Checked { vin, input, year, in_service_date, country, km } = checked;
+    let today = Utc::now().date_naive();
     let dealer_id = if actor.role == Role::Dealer { actor.dealer_id } else { None };
-    let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
     let row = vehicle::ActiveModel {
         vin: Set(vin.to_string()),
         oem_id: Set(input.oem_id),
         model_id: Set(input.model_id),
         model_year: Set(year),
-        in_service_date: Set(date),
+        in_service_date: Set(in_service_date),
         country: Set(country),
         last_odometer_km: Set(km),
         registered_by_dealer_id: Set(dealer_id),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&*tx)
+    .insert(&**tx)
     .await
     .map_err(|e| on_unique(e, "A vehicle with this VIN is already registered."))?;
     if let Some(km) = km {
-        record_odometer(&*tx, row.id, km, today, dealer_id, None).await?;
+        record_odometer(&**tx, row.id, km, today, dealer_id, None).await?;
     }
     tx.record(
         Change::new(
@@ -96,8 +149,7 @@ pub async fn register(db: &DatabaseConnection, actor: &Actor, input: NewVehicle)
         )
         .scoped(dealer_id, Some(row.oem_id)),
     );
-    tx.commit().await?;
-    one(db, row).await
+    Ok(row)
 }
 
 /// Adds an odometer reading: a reading lower than an earlier one is kept
@@ -250,7 +302,7 @@ pub async fn list(
 ) -> Result<Page<VehicleDto>, AppError> {
     let limit = pagination::limit(filter.limit)?;
     let mut query = vehicle::Entity::find().filter(scope(actor));
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(q) = validate::search(filter.q.as_deref()).map_err(|m| AppError::field("q", m))? {
         let q = q.to_uppercase();
         query = query.filter(vehicle::Column::Vin.gte(q.as_str())).filter(vehicle::Column::Vin.lt(format!("{q}~")));
     }
