@@ -2,7 +2,7 @@
 //! managers read those in their scope.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
@@ -12,7 +12,7 @@ use app::model::authorization::{
 use app::model::user::Page;
 use app::server::{AppState, authorizations};
 
-use super::{ApiResult, Authed, JsonBody, Params};
+use super::{ApiResult, Authed, JsonBody, Params, Path};
 
 pub fn router() -> Router<AppState> {
     Router::new()

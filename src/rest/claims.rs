@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -16,7 +16,7 @@ use app::model::claim::{
 use app::model::user::Page;
 use app::server::{AppState, claims};
 
-use super::{ApiError, ApiResult, Authed, JsonBody, NoBody, Params};
+use super::{ApiError, ApiResult, Authed, JsonBody, NoBody, Params, Path};
 use crate::router::ATTACHMENT_LIMIT;
 
 type One = ApiResult<Json<ClaimDto>>;
@@ -274,7 +274,10 @@ pub async fn attach(
 
 /// The file, as a download, for whoever may see its claim.
 #[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "claims", params(("id" = i64, Path)),
-    responses((status = 200, description = "the file", content_type = "application/octet-stream"), (status = 404, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
+    responses((status = 200, description = "the file, in the type its bytes were recognised as", content(
+        (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "application/pdf"),
+        (String = "text/plain"), (String = "text/csv"))),
+        (status = 404, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn download(
     State(state): State<AppState>,
     Authed(actor): Authed,

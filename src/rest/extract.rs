@@ -60,6 +60,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     }
 }
 
+/// Path parameters. One that does not parse (an id out of range, a word
+/// where a number belongs) names no record: 404 with the JSON error body,
+/// like any other record that is not there.
+pub struct Path<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(value)| Self(value))
+            .map_err(|_| ApiError(AppError::NotFound))
+    }
+}
+
 /// A CSV upload: the raw bytes (the route sets its own size limit).
 pub struct CsvBody(pub Vec<u8>);
 

@@ -24,7 +24,7 @@ use app::model::AppError;
 use app::model::error::ErrorBody;
 use app::server::AppState;
 
-pub use extract::{Authed, CsvBody, JsonBody, NoBody, Params};
+pub use extract::{Authed, CsvBody, JsonBody, NoBody, Params, Path};
 pub use openapi::ApiDoc;
 
 /// Every `/api/v1` route; unknown paths answer a JSON 404.

@@ -1,7 +1,7 @@
 //! `/oems`, `/oems/{id}/models`, `/dealers`, `/warranty-policies`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 
@@ -10,7 +10,7 @@ use app::model::policy::{NewPolicy, PolicyDto, PolicyPatch};
 use app::model::user::Page;
 use app::server::{AppState, dealers, oems, policies};
 
-use super::{ApiResult, Authed, JsonBody, Params};
+use super::{ApiResult, Authed, JsonBody, Params, Path};
 
 use axum::Json;
 type Created<T> = (StatusCode, Json<T>);

@@ -1,6 +1,9 @@
 //! The OpenAPI document, generated from the handlers and DTOs.
 
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -30,7 +33,7 @@ use utoipa::{Modify, OpenApi};
         super::claims::take, super::claims::review, super::claims::request_info, super::claims::mark_paid, super::claims::comment,
         super::claims::attach, super::claims::download, super::claims::request_return, super::claims::update_return,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "parts"), (name = "stock"), (name = "vehicles"), (name = "repairs"), (name = "claims"), (name = "system"))
 )]
 pub struct ApiDoc;
@@ -44,5 +47,54 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The error answers every operation can give, whatever its own list says
+/// (DESIGN.md §6): a malformed request (400), no or a dead credential (401),
+/// the wrong role (403), a record outside the caller's scope (404), a body
+/// over its limit (413, operations that take one), a bad field (422) and, for
+/// changes, a conflict with the record's state (409), each
+/// as `ErrorBody`. The health check takes no credential and no input.
+struct CommonErrors;
+
+impl CommonErrors {
+    const ALWAYS: [(&'static str, &'static str); 5] = [
+        ("400", "The request is malformed (JSON, content type, a query parameter)."),
+        ("401", "No valid credential: sign in first."),
+        ("403", "The caller's role may not do this."),
+        ("404", "Not found, or outside the caller's scope."),
+        ("422", "A field is invalid; `error.fields` names it."),
+    ];
+    const WITH_BODY: (&'static str, &'static str) = ("413", "The request body is larger than this operation accepts.");
+    const CHANGING: (&'static str, &'static str) =
+        ("409", "The change conflicts with the record as it is (a code in use, a step out of order, a stale version).");
+
+    fn add(operation: &mut Operation, changes: bool) {
+        let has_body = operation.request_body.is_some();
+        let codes =
+            Self::ALWAYS.iter().chain(has_body.then_some(&Self::WITH_BODY)).chain(changes.then_some(&Self::CHANGING));
+        for (status, description) in codes {
+            operation.responses.responses.entry((*status).to_string()).or_insert_with(|| {
+                let body = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+                RefOr::T(ResponseBuilder::new().description(*description).content("application/json", body).build())
+            });
+        }
+    }
+}
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in &mut openapi.paths.paths {
+            if path.ends_with("/health") {
+                continue;
+            }
+            for operation in [&mut item.get, &mut item.head].into_iter().flatten() {
+                Self::add(operation, false);
+            }
+            for operation in [&mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+                Self::add(operation, true);
+            }
+        }
     }
 }

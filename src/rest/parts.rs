@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,7 +14,7 @@ use app::model::user::Page;
 use app::server::csv_export::CsvExport;
 use app::server::{AppState, parts};
 
-use super::{ApiResult, Authed, CsvBody, JsonBody, Params};
+use super::{ApiResult, Authed, CsvBody, JsonBody, Params, Path};
 use crate::router::IMPORT_LIMIT;
 
 pub fn router() -> Router<AppState> {

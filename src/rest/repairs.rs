@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 
@@ -11,7 +11,7 @@ use app::model::repair::{NewLabor, NewRepair, NewRepairPart, RepairDto, RepairFi
 use app::model::user::Page;
 use app::server::{AppState, repairs};
 
-use super::{ApiResult, Authed, JsonBody, NoBody, Params};
+use super::{ApiResult, Authed, JsonBody, NoBody, Params, Path};
 
 type Created = ApiResult<(StatusCode, Json<RepairDto>)>;
 

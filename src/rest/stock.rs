@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
@@ -18,7 +18,7 @@ use app::model::user::Page;
 use app::server::{AppState, stock};
 
 use super::parts::csv_download;
-use super::{ApiResult, Authed, CsvBody, JsonBody, Params};
+use super::{ApiResult, Authed, CsvBody, JsonBody, Params, Path};
 use crate::router::IMPORT_LIMIT;
 
 pub fn router() -> Router<AppState> {

@@ -1,14 +1,14 @@
 //! `/users`: admins manage people.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 
 use app::model::user::{NewUser, Page, PasswordReset, UserDto, UserFilter, UserPatch};
 use app::server::{AppState, users};
 
-use super::{ApiResult, Authed, JsonBody, Params};
+use super::{ApiResult, Authed, JsonBody, Params, Path};
 
 pub fn router() -> Router<AppState> {
     Router::new()

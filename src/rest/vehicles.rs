@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 
@@ -11,7 +11,7 @@ use app::model::user::Page;
 use app::model::vehicle::{NewVehicle, VehicleDto, VehicleFilter};
 use app::server::{AppState, trace, vehicles};
 
-use super::{ApiResult, Authed, JsonBody, Params};
+use super::{ApiResult, Authed, JsonBody, Params, Path};
 
 pub fn router() -> Router<AppState> {
     Router::new()

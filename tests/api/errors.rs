@@ -111,3 +111,32 @@ async fn a_server_function_with_malformed_arguments_is_a_4xx() {
         .expect("request");
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn an_id_that_is_no_number_names_no_record_with_the_json_error_body() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    for path in ["/claims/9223372036854775808", "/users/abc", "/repairs/-9223372036854775808/labor/x"] {
+        let response = if path.ends_with("/x") { app.delete(&admin, path).await } else { app.get(&admin, path).await };
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(json(response).await["error"]["code"], "not_found", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn every_operation_documents_the_errors_it_can_answer() {
+    let app = spawn_app().await;
+    let doc = json(reqwest::get(app.url("/openapi.json")).await.expect("request")).await;
+    let paths = doc["paths"].as_object().expect("paths");
+    for (path, item) in paths.iter().filter(|(path, _)| !path.ends_with("/health")) {
+        for (method, operation) in item.as_object().expect("operations") {
+            let responses = operation["responses"].as_object().expect("responses");
+            for status in ["400", "401", "403", "404", "422"] {
+                assert!(responses.contains_key(status), "{method} {path} documents {status}");
+            }
+            if method != "get" {
+                assert!(responses.contains_key("409"), "{method} {path} documents 409");
+            }
+        }
+    }
+}
