@@ -8,6 +8,7 @@ pg_start() {
   apt_install postgresql
   local pgbin
   pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  PG_BIN="$pgbin"
   PG_DIR=$(mktemp -d /tmp/al-pg.XXXXXX)
   chmod 755 "$PG_DIR"
   local run=()
@@ -19,7 +20,6 @@ pg_start() {
   fi
   "${run[@]}" "$pgbin/initdb -D $PG_DIR/data -A trust -U postgres" >/dev/null
   "${run[@]}" "$pgbin/pg_ctl -D $PG_DIR/data -o '-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c fsync=off -c max_connections=400' -w -l $PG_DIR/log start" >/dev/null
-  PG_BIN="$pgbin"
   TEST_PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
   export PG_DIR PG_BIN TEST_PG_URL
 }

@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TestApp, json, spawn_app};
 use crate::parts::{create_part, part_body, post_csv};
-use crate::vehicles::{model, vin};
 
 const CATALOGUE_HEADER: &str =
     "part_number,description,component_category,list_price_minor,currency,serialized,warranty_eligible";
@@ -114,49 +113,10 @@ async fn a_search_of_more_than_10_words_or_200_characters_is_refused_on_q() {
 /// A paid claim of dealer A whose payment reference is `reference`;
 /// returns the dealer's token.
 async fn paid_claim(app: &TestApp, reference: &str) -> String {
-    let admin = app.admin_token().await;
-    let (_, dealer) = app.dealer_user("a@test.example", app.dealer_a).await;
-    let manager = service_manager(app).await;
-    let grant = json!({"oem_id": app.oem, "dealer_id": app.dealer_a, "service_types": ["warranty_repair", "hv_battery"],
-        "valid_from": "2020-01-01", "valid_to": "2035-12-31"});
-    assert_eq!(app.post(&admin, "/authorizations", &grant).await.status(), StatusCode::CREATED);
-    for (category, months, km) in [("vehicle_basic", 36, 100_000), ("hv_battery", 96, 160_000)] {
-        let policy = json!({"oem_id": app.oem, "component_category": category, "months": months, "km": km});
-        assert_eq!(app.post(&admin, "/warranty-policies", &policy).await.status(), StatusCode::CREATED);
-    }
-    let model_id = model(app, &admin).await;
-    let vin = vin("lsvau2180n2183624");
-    let vehicle = json!({"vin": vin, "oem_id": app.oem, "model_id": model_id, "model_year": 2024,
-        "in_service_date": "2024-03-01", "country": "NO"});
-    assert_eq!(app.post(&dealer, "/vehicles", &vehicle).await.status(), StatusCode::CREATED);
-    let pack = json!({"oem_id": app.oem, "part_number": "NVX-PACK", "description": "HV pack",
-        "component_category": "hv_battery", "list_price": {"amount_minor": 2_000_000, "currency": "NOK"},
-        "serialized": true, "warranty_eligible": true});
-    let pack = create_part(app, &admin, &pack).await["id"].as_i64().expect("id");
-    let receipt = json!({"part_id": pack, "kind": "receipt", "quantity": 1, "serials": ["PK-NEW"]});
-    assert_eq!(app.post(&dealer, "/stock/movements", &receipt).await.status(), StatusCode::CREATED);
-    let repair = json!({"vin": vin, "odometer_km": 42000, "complaint": "HV isolation fault",
-        "cause": "Cell module breakdown", "correction": "Pack replaced"});
-    let repair_id = json(app.post(&dealer, "/repairs", &repair).await).await["id"].as_i64().expect("repair");
-    let path = format!("/repairs/{repair_id}");
-    for (suffix, body) in [
-        ("labor", json!({"labor_code": "HV-PACK-RR", "description": "Pack remove and refit", "hours": 1.5})),
-        ("parts", json!({"part_id": pack, "quantity": 1, "serial": "PK-OLD", "direction": "removed"})),
-        ("parts", json!({"part_id": pack, "quantity": 1, "serial": "PK-NEW", "direction": "installed"})),
-    ] {
-        assert_eq!(app.post(&dealer, &format!("{path}/{suffix}"), &body).await.status(), StatusCode::CREATED);
-    }
-    assert_eq!(app.post(&dealer, &format!("{path}/complete"), &json!({})).await.status(), StatusCode::OK);
-
-    let claim = json!({"repair_id": repair_id, "causal_part_id": pack, "failure_code": "hv-iso-01"});
-    let id = json(app.post(&dealer, "/claims", &claim).await).await["id"].as_i64().expect("claim");
-    let submitted = reqwest::Client::new()
-        .post(app.url(&format!("/claims/{id}/submit")))
-        .bearer_auth(&dealer)
-        .header("Idempotency-Key", "limits-1")
-        .send()
-        .await
-        .expect("request");
+    let c = crate::claims::case(app, "2024-03-01", "NOK").await;
+    let (dealer, manager) = (c.dealer.clone(), c.manager.clone());
+    let id = crate::claims::new_claim(app, &c).await["id"].as_i64().expect("claim");
+    let submitted = crate::claims::submit(app, &dealer, id, "limits-1").await;
     assert_eq!(submitted.status(), StatusCode::OK);
     let version = json(submitted).await["version"].clone();
     let taken = json(app.post(&manager, &format!("/claims/{id}/take"), &json!({"version": version})).await).await;
