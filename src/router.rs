@@ -45,6 +45,7 @@ pub fn build_router(db: DatabaseConnection, leptos_options: LeptosOptions, setti
         db,
         settings: Arc::new(settings),
         exports: Default::default(),
+        imports: app::server::csv_export::CsvTurns::new(app::model::limits::IMPORT_MAX_CONCURRENT),
     };
     let routes = generate_route_list(App);
     let pages = Router::new()

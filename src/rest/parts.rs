@@ -73,7 +73,8 @@ pub async fn update(
 
 /// All or nothing: a file with any bad row answers 422 with `error.errors`
 /// (the first 1,000 by line) and `error.errors_total`. The actor and the OEM
-/// are checked before the body is read.
+/// are checked before the body is read; busy with other imports, 503 with
+/// `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/parts/import", tag = "parts", params(OemParam), request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportReport), (status = 403, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn import(
@@ -83,6 +84,8 @@ pub async fn import(
     request: Request,
 ) -> ApiResult<Json<ImportReport>> {
     parts::may_import(&state.db, &actor, param.oem_id).await?;
+    // Held until the import is written: at most so many bodies in memory.
+    let _turn = state.imports.start()?;
     let CsvBody(bytes) = CsvBody::from_request(request, &state).await?;
     Ok(Json(parts::import_csv(&state.db, &actor, param.oem_id, bytes).await?))
 }

@@ -96,7 +96,8 @@ pub async fn reorder_point(
 }
 
 /// Receipts from CSV (`part_number, quantity, serials, reference, oem`), all or nothing.
-/// The actor and the dealer are checked before the body is read.
+/// The actor and the dealer are checked before the body is read; busy with
+/// other imports, 503 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/stock/import", tag = "stock", params(DealerParam), request_body(content = String, content_type = "text/csv"),
     responses((status = 200, body = ImportReport), (status = 403, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)), security(("bearer" = [])))]
 pub async fn import(
@@ -106,6 +107,8 @@ pub async fn import(
     request: Request,
 ) -> ApiResult<Json<ImportReport>> {
     stock::may_import(&state.db, &actor, param.dealer_id).await?;
+    // Held until the import is written: at most so many bodies in memory.
+    let _turn = state.imports.start()?;
     let CsvBody(bytes) = CsvBody::from_request(request, &state).await?;
     Ok(Json(stock::import_receipts(&state.db, &actor, param.dealer_id, bytes).await?))
 }

@@ -25,8 +25,12 @@ pub const CATALOGUE_EXPORT_MAX_ROWS: u64 = IMPORT_MAX_ROWS as u64;
 /// with `Retry-After`.
 pub const EXPORT_MAX_CONCURRENT: usize = 2;
 
-/// Seconds a refused export is told to wait.
-pub const EXPORT_RETRY_AFTER_SECS: u64 = 5;
+/// CSV imports one server reads and writes at once (each body up to
+/// 64 MiB in memory); one more answers 503 `busy` with `Retry-After`.
+pub const IMPORT_MAX_CONCURRENT: usize = 2;
+
+/// Seconds a refused export or import is told to wait.
+pub const CSV_RETRY_AFTER_SECS: u64 = 5;
 
 /// A count with thousands separators, as the messages quote limits: `200,000`.
 pub fn grouped(n: u64) -> String {

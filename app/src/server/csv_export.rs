@@ -9,7 +9,7 @@ use futures_util::stream::BoxStream;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::model::AppError;
-use crate::model::limits::{EXPORT_MAX_CONCURRENT, EXPORT_RETRY_AFTER_SECS};
+use crate::model::limits::{CSV_RETRY_AFTER_SECS, EXPORT_MAX_CONCURRENT};
 
 /// Rows an export reads per statement (and sends per chunk).
 pub const PAGE_ROWS: u64 = 500;
@@ -38,27 +38,29 @@ fn formula_like(text: &str) -> bool {
     matches!(text.trim_start_matches('\'').bytes().next(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 
-/// The exports one server streams at once.
+/// Turns for the long CSV jobs one server runs at once: exports streaming,
+/// imports reading and writing (each a field of `AppState`).
 #[derive(Clone)]
-pub struct Exports(Arc<Semaphore>);
+pub struct CsvTurns(Arc<Semaphore>);
 
-impl Default for Exports {
+impl Default for CsvTurns {
     fn default() -> Self {
         Self::new(EXPORT_MAX_CONCURRENT)
     }
 }
 
-impl Exports {
+impl CsvTurns {
     pub fn new(at_once: usize) -> Self {
         Self(Arc::new(Semaphore::new(at_once)))
     }
 
-    /// A turn to stream one export, held until its stream ends or is dropped.
+    /// A turn for one job: an export holds it until its stream ends or is
+    /// dropped, an import until it is written.
     ///
     /// # Errors
     /// `Busy` (503 with `Retry-After`) when every turn is taken.
     pub fn start(&self) -> Result<OwnedSemaphorePermit, AppError> {
-        let busy = |_| AppError::Busy { retry_after_secs: EXPORT_RETRY_AFTER_SECS };
+        let busy = |_| AppError::Busy { retry_after_secs: CSV_RETRY_AFTER_SECS };
         Arc::clone(&self.0).try_acquire_owned().map_err(busy)
     }
 }
@@ -126,7 +128,7 @@ impl CsvExport {
 /// # Errors
 /// `Busy` when the server streams as many exports as it allows.
 pub fn stream<P: Pages>(
-    exports: &Exports,
+    exports: &CsvTurns,
     name: &'static str,
     header: &[&str],
     pages: P,
@@ -178,9 +180,9 @@ mod tests {
 
     #[test]
     fn only_so_many_exports_run_at_once_and_a_finished_one_frees_its_turn() {
-        let exports = Exports::new(1);
+        let exports = CsvTurns::new(1);
         let first = exports.start().expect("a free turn");
-        assert_eq!(exports.start().err(), Some(AppError::Busy { retry_after_secs: EXPORT_RETRY_AFTER_SECS }));
+        assert_eq!(exports.start().err(), Some(AppError::Busy { retry_after_secs: CSV_RETRY_AFTER_SECS }));
         drop(first);
         assert!(exports.start().is_ok());
     }
@@ -201,7 +203,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_stream_holds_its_turn_until_it_ends() {
-        let exports = Exports::new(1);
+        let exports = CsvTurns::new(1);
         let export = stream(&exports, "n.csv", &["text", "number"], Numbers(2)).expect("a free turn");
         assert!(exports.start().is_err(), "the stream holds the only turn");
         let chunks: Vec<Vec<u8>> = export.into_stream().map(|c| c.expect("a chunk")).collect().await;

@@ -16,7 +16,11 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
     /// The CSV exports this server streams at once (`EXPORT_MAX_CONCURRENT`).
-    pub exports: super::csv_export::Exports,
+    #[from_ref(skip)]
+    pub exports: super::csv_export::CsvTurns,
+    /// The CSV imports this server runs at once (`IMPORT_MAX_CONCURRENT`).
+    #[from_ref(skip)]
+    pub imports: super::csv_export::CsvTurns,
 }
 
 /// Settings read once from the environment.

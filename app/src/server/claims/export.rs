@@ -9,7 +9,7 @@ use crate::model::AppError;
 use crate::model::claim::ClaimFilter;
 use crate::model::limits::EXPORT_MAX_ROWS;
 use crate::server::auth::Actor;
-use crate::server::csv_export::{self, CsvExport, Exports, PAGE_ROWS, Pages, Rows, cell};
+use crate::server::csv_export::{self, CsvExport, CsvTurns, PAGE_ROWS, Pages, Rows, cell};
 use crate::server::entities::claim;
 use crate::server::reader::Reader;
 
@@ -43,7 +43,7 @@ pub async fn export_csv(
     db: &DatabaseConnection,
     actor: &Actor,
     filter: &ClaimFilter,
-    exports: &Exports,
+    exports: &CsvTurns,
 ) -> Result<CsvExport, AppError> {
     let query = filtered(actor, filter)?;
     let pages = ClaimPages { db: db.clone(), query, before: None, left: EXPORT_MAX_ROWS };

@@ -17,7 +17,7 @@ use crate::model::limits::CATALOGUE_EXPORT_MAX_ROWS;
 use crate::model::parts::{self, CSV_COLUMNS, ImportReport};
 use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
-use crate::server::csv_export::{self, CsvExport, Exports, PAGE_ROWS, Pages, Rows, cell};
+use crate::server::csv_export::{self, CsvExport, CsvTurns, PAGE_ROWS, Pages, Rows, cell};
 use crate::server::entities::{oem, part, part_word, stock_movement};
 use crate::server::ledger::{Change, LedgerTx};
 
@@ -281,7 +281,7 @@ pub async fn export_csv(
     db: &DatabaseConnection,
     _actor: &Actor,
     oem_id: Option<i64>,
-    exports: &Exports,
+    exports: &CsvTurns,
 ) -> Result<CsvExport, AppError> {
     let oem_id = oem_id.ok_or_else(|| AppError::field("oem_id", "is required: the OEM whose catalogue to export"))?;
     oem::Entity::find_by_id(oem_id).one(db).await?.ok_or(AppError::NotFound)?;

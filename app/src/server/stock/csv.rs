@@ -13,7 +13,7 @@ use crate::model::parts::{ImportReport, part_number};
 use crate::model::stock::{EXPORT_COLUMNS, MovementKind, MovementPlan, RECEIPT_COLUMNS, UnitEvent, UnitStatus};
 use crate::model::stock::{plan_movement, split_serials, unit_transition};
 use crate::server::auth::Actor;
-use crate::server::csv_export::{self, CsvExport, Exports, PAGE_ROWS, Pages, Rows, cell};
+use crate::server::csv_export::{self, CsvExport, CsvTurns, PAGE_ROWS, Pages, Rows, cell};
 use crate::server::entities::{dealer, oem, part, part_unit, stock_level};
 use crate::server::ledger::LedgerTx;
 
@@ -293,7 +293,7 @@ pub async fn export_csv(
     db: &DatabaseConnection,
     actor: &Actor,
     dealer_id: Option<i64>,
-    exports: &Exports,
+    exports: &CsvTurns,
 ) -> Result<CsvExport, AppError> {
     let mut scope = level_scope(actor, dealer_id)?;
     if let Some(id) = dealer_id {
