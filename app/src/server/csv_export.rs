@@ -138,9 +138,7 @@ pub fn stream<P: Pages>(
     first.row(header)?;
     let first = first.finish()?;
     let stream = futures_util::stream::unfold(Some((Some(first), pages, turn)), |state| async move {
-        let Some((header, mut pages, turn)) = state else {
-            return None;
-        };
+        let (header, mut pages, turn) = state?;
         if let Some(header) = header {
             return Some((Ok(header), Some((None, pages, turn))));
         }
