@@ -358,16 +358,27 @@ pub async fn resolve_api_token(db: &DatabaseConnection, token: &str) -> Result<O
 /// next request tries again.
 fn later<S: sea_orm::StatementBuilder + Send + 'static>(db: &DatabaseConnection, credential: Credential, statement: S) {
     static PENDING: LazyLock<std::sync::Mutex<HashSet<Credential>>> = LazyLock::new(Default::default);
-    let pending = || PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    fn pending() -> std::sync::MutexGuard<'static, HashSet<Credential>> {
+        PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+    /// Takes the credential off the pending set however the write ends,
+    /// also when its task is dropped unfinished (the runtime shuts down).
+    struct Pending(Credential);
+    impl Drop for Pending {
+        fn drop(&mut self) {
+            pending().remove(&self.0);
+        }
+    }
     if !pending().insert(credential) {
         return;
     }
+    let mark = Pending(credential);
     let db = db.clone();
     tokio::spawn(async move {
+        let _mark = mark;
         if let Err(err) = ledger::bookkeeping(&db, &statement).await {
             tracing::warn!(?credential, %err, "credential bookkeeping failed");
         }
-        pending().remove(&credential);
     });
 }
 
