@@ -255,7 +255,8 @@ pub async fn seed_claims(db: &DatabaseConnection, claims: u64, drafts: u64) -> R
                 now.into(),
                 now.into(),
             ]);
-            facts.push((repair.dealer_id, vehicle.oem_id, requested, currency));
+            // A draft's entries are the dealer's alone (DESIGN §13).
+            facts.push((repair.dealer_id, (!draft).then_some(vehicle.oem_id), requested, currency));
         }
         super::bulk::insert(
             &*tx,
@@ -318,7 +319,7 @@ pub async fn seed_claims(db: &DatabaseConnection, claims: u64, drafts: u64) -> R
             ]);
             changes.push(
                 Change::new("claim", id, "claim.created", json!({"requested_minor": requested, "currency": currency}))
-                    .scoped(Some(*dealer_id), Some(*oem_id)),
+                    .scoped(Some(*dealer_id), *oem_id),
             );
         }
         super::bulk::insert(
