@@ -5,6 +5,7 @@ use proptest::prelude::*;
 
 use super::ClaimAction as A;
 use super::ClaimStatus as S;
+use super::tests::ACTIONS;
 use super::*;
 use crate::model::Role;
 
@@ -28,19 +29,6 @@ const TABLE: [(ClaimStatus, ClaimAction, ClaimStatus); 14] = [
     (S::Submitted, A::Withdraw, S::Withdrawn),
     (S::InfoRequested, A::Withdraw, S::Withdrawn),
     (S::Rejected, A::Appeal, S::Submitted),
-];
-
-const ACTIONS: [ClaimAction; 10] = [
-    A::Submit,
-    A::Take,
-    A::RequestInfo,
-    A::Respond,
-    A::Decide(Outcome::Approved),
-    A::Decide(Outcome::PartiallyApproved),
-    A::Decide(Outcome::Rejected),
-    A::MarkPaid,
-    A::Withdraw,
-    A::Appeal,
 ];
 
 /// Where the table takes `from` on `action`, if anywhere.

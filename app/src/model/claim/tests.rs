@@ -5,6 +5,20 @@ use crate::model::FieldErrors;
 use crate::model::authorization::ServiceType;
 use crate::model::policy::ComponentCategory;
 
+/// Every action a claim can be asked to take (the property tests draw from it too).
+pub(super) const ACTIONS: [ClaimAction; 10] = [
+    ClaimAction::Submit,
+    ClaimAction::Take,
+    ClaimAction::RequestInfo,
+    ClaimAction::Respond,
+    ClaimAction::Decide(Outcome::Approved),
+    ClaimAction::Decide(Outcome::PartiallyApproved),
+    ClaimAction::Decide(Outcome::Rejected),
+    ClaimAction::MarkPaid,
+    ClaimAction::Withdraw,
+    ClaimAction::Appeal,
+];
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a date")
 }
@@ -50,18 +64,7 @@ fn every_legal_transition() {
 #[test]
 fn every_other_transition_is_refused_with_the_current_state() {
     use ClaimAction as A;
-    let actions = [
-        A::Submit,
-        A::Take,
-        A::RequestInfo,
-        A::Respond,
-        A::Decide(Outcome::Approved),
-        A::Decide(Outcome::PartiallyApproved),
-        A::Decide(Outcome::Rejected),
-        A::MarkPaid,
-        A::Withdraw,
-        A::Appeal,
-    ];
+    let actions = ACTIONS;
     let mut legal = 0;
     for from in ClaimStatus::ALL {
         for action in actions {
