@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::claims::submit;
 use crate::helpers::{PASSWORD, TestApp, json, spawn_app};
 use crate::parts::create_part;
 use crate::vehicles::{model, vin};
@@ -83,16 +84,6 @@ async fn draft(app: &TestApp, o: &Oem, w: &Workshop) -> Value {
     let response = app.post(&w.token, "/claims", &body).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     json(response).await
-}
-
-async fn submit(app: &TestApp, token: &str, id: i64, key: &str) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(app.url(&format!("/claims/{id}/submit")))
-        .bearer_auth(token)
-        .header("Idempotency-Key", key)
-        .send()
-        .await
-        .expect("request")
 }
 
 /// Uploads a small PNG to the claim; returns the file's id.
