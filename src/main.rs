@@ -49,6 +49,10 @@ enum Command {
         oem: String,
         file: String,
     },
+    /// Import ECB exchange rates (`eurofxref-hist.csv` or the daily
+    /// `eurofxref.csv`), all or nothing (recorded in the ledger as the
+    /// first admin).
+    ImportRates { file: String },
     /// Recompute the ledger's hash chain; exit 1 naming the first bad seq.
     VerifyLedger,
     /// Write a consistent copy of the SQLite database while it is in use.
@@ -67,6 +71,12 @@ enum Command {
         /// Of those, drafts on the Oslo dealer's recent repairs, for the submission benchmark.
         #[arg(long, default_value_t = 0)]
         drafts: u64,
+        /// Sinovolt vehicles over 36 in-service months, for the reports.
+        #[arg(long, default_value_t = 0)]
+        fleet: u64,
+        /// Warranty claims over that fleet (with repairs, months in service and reporting amounts).
+        #[arg(long, default_value_t = 0)]
+        fleet_claims: u64,
     },
 }
 
@@ -131,6 +141,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(err) => return Ok(report(&err)),
             }
         }
+        Command::ImportRates { file } => {
+            let bytes = std::fs::read(&file).map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))?;
+            let admin_id = first_admin(&db).await?;
+            match app::server::rates::import_unchecked(&db, Some(admin_id), bytes).await {
+                Ok(r) => println!(
+                    "rates imported: {} created, {} updated, {} unchanged; {} waiting claims converted",
+                    r.created, r.updated, r.unchanged, r.claims_converted
+                ),
+                Err(err) => return Ok(report(&err)),
+            }
+        }
         Command::VerifyLedger => {
             let report = ledger::verify_chain(&db).await.map_err(anyhow_of)?;
             if report.ok {
@@ -144,7 +165,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::SeedBench { users, movements, claims, drafts } => {
+        Command::SeedBench { users, movements, claims, drafts, fleet, fleet_claims } => {
             if let Err(err) = seed::seed_bench(&db, users).await {
                 return Ok(report(&err));
             }
@@ -154,7 +175,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Err(err) = app::server::seed_bench::seed_claims(&db, claims, drafts).await {
                 return Ok(report(&err));
             }
-            println!("bench data written: {users} users, {movements} stock movements, {claims} claims");
+            if let Err(err) = app::server::seed_fleet::seed_fleet(&db, fleet, fleet_claims).await {
+                return Ok(report(&err));
+            }
+            println!(
+                "bench data written: {users} users, {movements} stock movements, {claims} claims, {fleet} fleet vehicles with {fleet_claims} claims"
+            );
         }
         Command::Backup { file } => match backup::backup_to(&db, &file).await {
             Ok(()) => println!("backup written to {file}"),
@@ -170,6 +196,7 @@ async fn serve(db: sea_orm::DatabaseConnection, config: &Config) -> anyhow::Resu
     let addr = options.site_addr;
     std::fs::create_dir_all(&config.data_dir)?;
     tokio::spawn(prune_login_failures(db.clone()));
+    tokio::spawn(raise_alerts(db.clone()));
     let router = aftermarket_ledger::build_router(db, options, config.settings());
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
@@ -187,6 +214,21 @@ async fn prune_login_failures(db: sea_orm::DatabaseConnection) {
             Ok(0) => {}
             Ok(pruned) => tracing::info!(pruned, "old sign-in failures pruned"),
             Err(err) => tracing::warn!(%err, "pruning sign-in failures failed"),
+        }
+    }
+}
+
+/// Every hour, runs the early-warning rule for every OEM: alerts are raised
+/// (and recorded) as the calendar matures cohorts, even when nobody reads
+/// them. Reading the alerts runs it too.
+async fn raise_alerts(db: sea_orm::DatabaseConnection) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match app::server::reports::alerts::refresh(&db, None, chrono::Utc::now().date_naive()).await {
+            Ok(0) => {}
+            Ok(raised) => tracing::info!(raised, "early-warning alerts raised"),
+            Err(err) => tracing::warn!(%err, "the early-warning rule failed"),
         }
     }
 }
@@ -209,8 +251,9 @@ async fn shutdown() {
 }
 
 /// The first admin (who the ledger records) and the OEM named by code.
-async fn import_target(db: &sea_orm::DatabaseConnection, code: &str) -> anyhow::Result<(i64, i64)> {
-    use app::server::entities::{oem, user};
+/// The first active admin: who a command-line import is recorded as.
+async fn first_admin(db: &sea_orm::DatabaseConnection) -> anyhow::Result<i64> {
+    use app::server::entities::user;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let admin = user::Entity::find()
         .filter(user::Column::Role.eq("admin"))
@@ -219,12 +262,19 @@ async fn import_target(db: &sea_orm::DatabaseConnection, code: &str) -> anyhow::
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no admin yet: run create-admin first"))?;
+    Ok(admin.id)
+}
+
+async fn import_target(db: &sea_orm::DatabaseConnection, code: &str) -> anyhow::Result<(i64, i64)> {
+    use app::server::entities::oem;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let admin_id = first_admin(db).await?;
     let oem = oem::Entity::find()
         .filter(oem::Column::Code.eq(code.trim().to_uppercase()))
         .one(db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no OEM with code {code}"))?;
-    Ok((admin.id, oem.id))
+    Ok((admin_id, oem.id))
 }
 
 /// Prints an error the way a person reads it, fields included.

@@ -11,6 +11,7 @@ mod m20261125_000005_repairs;
 mod m20261125_000006_claims;
 mod m20261125_000007_claim_indexes;
 mod m20261125_000008_claim_check_once;
+mod m20261203_000009_reporting;
 
 pub use m20261124_000001_foundation::GENESIS_HASH;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_claims::Migration),
             Box::new(m20261125_000007_claim_indexes::Migration),
             Box::new(m20261125_000008_claim_check_once::Migration),
+            Box::new(m20261203_000009_reporting::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ mod network;
 mod openapi;
 mod parts;
 mod repairs;
+mod reports;
 mod stock;
 mod system;
 mod users;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(network::router())
         .merge(parts::router())
         .merge(repairs::router())
+        .merge(reports::router())
         .merge(claims::router())
         .merge(stock::router())
         .merge(vehicles::router())

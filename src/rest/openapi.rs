@@ -32,9 +32,11 @@ use utoipa::{Modify, OpenApi};
         super::claims::remove_line, super::claims::submit, super::claims::withdraw, super::claims::respond, super::claims::appeal,
         super::claims::take, super::claims::review, super::claims::request_info, super::claims::mark_paid, super::claims::comment,
         super::claims::attach, super::claims::download, super::claims::request_return, super::claims::update_return,
+        super::reports::list_rates, super::reports::set_rate, super::reports::import_rates, super::reports::report,
+        super::reports::list_alerts, super::reports::acknowledge,
     ),
     modifiers(&BearerAuth, &CommonErrors),
-    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "parts"), (name = "stock"), (name = "vehicles"), (name = "repairs"), (name = "claims"), (name = "system"))
+    tags((name = "auth"), (name = "users"), (name = "ledger"), (name = "authorizations"), (name = "network"), (name = "parts"), (name = "stock"), (name = "vehicles"), (name = "repairs"), (name = "claims"), (name = "reports"), (name = "system"))
 )]
 pub struct ApiDoc;
 

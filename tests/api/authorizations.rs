@@ -64,6 +64,7 @@ async fn bad_terms_are_refused_field_by_field() {
         code: Some("PRE".into()),
         name: Some("Pearl River EV".into()),
         country: Some("CN".into()),
+        reporting_currency: None,
     };
     let other_oem = app::server::oems::create_unchecked(&app.db, None, other).await.expect("oem").id;
     let foreign_model = vehicle_model(&app, other_oem, "PR1").await;

@@ -8,6 +8,7 @@ pub mod ledger;
 pub mod network;
 pub mod parts;
 pub mod repairs;
+pub mod reports;
 pub mod stock;
 pub mod users;
 

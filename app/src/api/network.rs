@@ -183,7 +183,7 @@ pub async fn create_oem(code: String, name: String, country: String) -> Result<O
     use crate::model::network::OemInput;
     ctx::respond(
         async {
-            let input = OemInput { code: Some(code), name: Some(name), country: Some(country) };
+            let input = OemInput { code: Some(code), name: Some(name), country: Some(country), reporting_currency: None };
             crate::server::oems::create(&ctx::state()?.db, &ctx::actor()?, input).await
         }
         .await,
@@ -289,7 +289,7 @@ pub async fn update_oem(id: i64, name: String, country: String) -> Result<OemDto
     use crate::model::network::OemInput;
     ctx::respond(
         async {
-            let input = OemInput { code: None, name: Some(name), country: Some(country) };
+            let input = OemInput { code: None, name: Some(name), country: Some(country), reporting_currency: None };
             crate::server::oems::update(&ctx::state()?.db, &ctx::actor()?, id, input).await
         }
         .await,

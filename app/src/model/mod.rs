@@ -4,6 +4,7 @@
 pub mod authorization;
 pub mod claim;
 pub mod error;
+pub mod field;
 pub mod ledger;
 pub mod limits;
 pub mod money;
@@ -11,6 +12,7 @@ pub mod network;
 pub mod parts;
 pub mod policy;
 pub mod repair;
+pub mod reporting;
 pub mod role;
 pub mod stock;
 pub mod time;

@@ -49,6 +49,8 @@ pub struct OemDto {
     pub code: String,
     pub name: String,
     pub country: String,
+    /// ISO 4217: reports and claims' reporting amounts are in it (DESIGN §9).
+    pub reporting_currency: String,
 }
 
 /// `POST /oems`; `PATCH /oems/{id}` takes the same fields, each optional.
@@ -62,6 +64,9 @@ pub struct OemInput {
     pub name: Option<String>,
     #[serde(default)]
     pub country: Option<String>,
+    /// Default EUR.
+    #[serde(default)]
+    pub reporting_currency: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -64,8 +64,9 @@ pub async fn create_unchecked(
     let code = errors.check("code", network::code(input.code.as_deref().unwrap_or_default()));
     let name = errors.check("name", network::name(input.name.as_deref().unwrap_or_default()));
     let country = errors.check("country", network::country(input.country.as_deref().unwrap_or_default()));
+    let reporting_currency = errors.check("reporting_currency", network::currency(input.reporting_currency.as_deref().unwrap_or("EUR")));
     errors.finish()?;
-    let (Some(code), Some(name), Some(country)) = (code, name, country) else {
+    let (Some(code), Some(name), Some(country), Some(reporting_currency)) = (code, name, country, reporting_currency) else {
         return Err(anyhow::anyhow!("validated fields went missing").into());
     };
     let mut tx = LedgerTx::begin(db, actor_id).await?;
@@ -73,6 +74,7 @@ pub async fn create_unchecked(
         code: Set(code),
         name: Set(name),
         country: Set(country),
+        reporting_currency: Set(reporting_currency),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -80,7 +82,12 @@ pub async fn create_unchecked(
     .await
     .map_err(|e| on_unique(e, "An OEM with this code already exists."))?;
     tx.record(
-        Change::new("oem", row.id, "oem.created", json!({"code": row.code, "name": row.name, "country": row.country}))
+        Change::new(
+            "oem",
+            row.id,
+            "oem.created",
+            json!({"code": row.code, "name": row.name, "country": row.country, "reporting_currency": row.reporting_currency}),
+        )
             .scoped(None, Some(row.id)),
     );
     tx.commit().await?;
@@ -97,6 +104,8 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: i64, input: OemI
     let code = input.code.as_deref().and_then(|v| errors.check("code", network::code(v)));
     let name = input.name.as_deref().and_then(|v| errors.check("name", network::name(v)));
     let country = input.country.as_deref().and_then(|v| errors.check("country", network::country(v)));
+    let reporting_currency =
+        input.reporting_currency.as_deref().and_then(|v| errors.check("reporting_currency", network::currency(v)));
     errors.finish()?;
     let mut tx = LedgerTx::begin(db, Some(actor.user_id)).await?;
     let row = oem::Entity::find_by_id(id).one(&*tx).await?.ok_or(AppError::NotFound)?;
@@ -113,6 +122,11 @@ pub async fn update(db: &DatabaseConnection, actor: &Actor, id: i64, input: OemI
     if let Some(v) = country.filter(|v| *v != row.country) {
         changed.insert("country".into(), json!(v));
         active.country = Set(v);
+    }
+    // Claims keep the currency frozen at their submission; new ones take this.
+    if let Some(v) = reporting_currency.filter(|v| *v != row.reporting_currency) {
+        changed.insert("reporting_currency".into(), json!(v));
+        active.reporting_currency = Set(v);
     }
     if changed.is_empty() {
         return Ok(dto(row));
@@ -196,7 +210,7 @@ pub async fn create_model_unchecked(
 }
 
 fn dto(row: oem::Model) -> OemDto {
-    OemDto { id: row.id, code: row.code, name: row.name, country: row.country }
+    OemDto { id: row.id, code: row.code, name: row.name, country: row.country, reporting_currency: row.reporting_currency }
 }
 
 fn model_dto(row: vehicle_model::Model) -> VehicleModelDto {

@@ -137,13 +137,16 @@ pub async fn seed_demo(db: &DatabaseConnection, data_dir: &std::path::Path) -> R
     let admin = person(db, "admin@demo.example", "Ada Admin", "admin", None, None, "UTC").await?;
     let actor = Actor::command_line_admin(admin);
 
-    let oem = |code: &str, name: &str, country: &str| OemInput {
+    let oem = |code: &str, name: &str, country: &str, reporting: &str| OemInput {
         code: Some(code.into()),
         name: Some(name.into()),
         country: Some(country.into()),
+        reporting_currency: Some(reporting.into()),
     };
-    let sinovolt = oems::create(db, &actor, oem("SVM", "Sinovolt Motors", "CN")).await?.id;
-    let pearl = oems::create(db, &actor, oem("PRE", "Pearl River EV", "CN")).await?.id;
+    // Sinovolt reports in euros, Pearl River in yuan (DESIGN §9).
+    let sinovolt = oems::create(db, &actor, oem("SVM", "Sinovolt Motors", "CN", "EUR")).await?.id;
+    let pearl = oems::create(db, &actor, oem("PRE", "Pearl River EV", "CN", "CNY")).await?.id;
+    super::seed_field::seed_rates(db, admin).await?;
     let mut models = Vec::new();
     for (oem_id, code, name, powertrain) in [
         (sinovolt, "SV3", "Sinovolt S3", "BEV"),
@@ -235,7 +238,8 @@ pub async fn seed_demo(db: &DatabaseConnection, data_dir: &std::path::Path) -> R
     }
     super::seed_stock::seed_stock(db, &actor).await?;
     super::seed_repairs::seed_repairs(db).await?;
-    super::seed_claims::seed_claims(db, data_dir).await
+    super::seed_claims::seed_claims(db, data_dir).await?;
+    super::seed_field::seed_inverter_story(db, admin).await
 }
 
 async fn person(

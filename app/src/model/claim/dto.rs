@@ -28,6 +28,9 @@ pub struct ClaimDto {
     pub currency: String,
     pub requested_total: crate::model::network::Money,
     pub approved_total: Option<crate::model::network::Money>,
+    /// The amounts in the OEM's reporting currency, frozen at submission
+    /// (DESIGN §9); `null` before submission or when no rate was found.
+    pub reporting: Option<crate::model::reporting::ReportingDto>,
     /// Every change adds one; decisions carry the version they were made on.
     pub version: i32,
     pub appealed: bool,

@@ -11,8 +11,8 @@ const MAX_AMOUNT: i64 = money::MAX_LINE_MINOR;
 ///
 /// # Errors
 /// `Forbidden` unless a dealer; `Validation` per field (a repair that is
-/// not completed, a causal part not on the repair, lines priced in another
-/// currency than the dealer's).
+/// not completed, a causal part not on the repair, a part priced in another
+/// currency with no rate for the repair date).
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewClaim) -> Result<ClaimDto, AppError> {
     let dealer = acting_dealer(db, actor).await?;
     let mut errors = FieldErrors::new();
@@ -84,6 +84,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewClaim) -> 
         submitted_at: Set(None),
         decided_at: Set(None),
         paid_at: Set(None),
+        mis: Set(Some(crate::model::field::mis(vehicle.in_service_date, repair.opened_on))),
         created_by: Set(actor.user_id),
         updated_by: Set(actor.user_id),
         created_at: Set(now),
@@ -124,8 +125,8 @@ struct LineDraft {
 }
 
 /// The repair's own lines: installed parts at list price, labour at the
-/// rate it was written with. Parts priced in another currency than the
-/// dealer's cannot be taken over (no exchange rates are kept).
+/// rate it was written with. A part priced in another currency than the
+/// dealer's is converted at the repair date's rate (DESIGN §9).
 async fn repair_lines(
     db: &DatabaseConnection,
     repair: &repair_order::Model,
@@ -140,22 +141,34 @@ async fn repair_lines(
         .await?;
     for line in parts.iter().filter(|p| p.direction == PartDirection::Installed.as_str()) {
         let Some(p) = catalogue.iter().find(|c| c.id == line.part_id) else { continue };
+        let mut price_minor = line.price_minor;
         if line.currency != dealer.currency {
-            errors.add(
-                "lines",
-                format!(
-                    "{} is priced in {} and the claim is in {}: give the lines yourself (no exchange rates are kept)",
-                    p.part_number, line.currency, dealer.currency
-                ),
-            );
-            continue;
+            let converted = crate::server::rates::freeze::freeze(
+                db,
+                &line.currency,
+                &dealer.currency,
+                repair.opened_on,
+                line.price_minor,
+            )
+            .await?;
+            let Some(converted) = converted else {
+                errors.add(
+                    "lines",
+                    format!(
+                        "{} is priced in {} and the claim is in {}: no exchange rate within 7 days before {} (ask an admin to load the rates, or give the lines yourself)",
+                        p.part_number, line.currency, dealer.currency, repair.opened_on
+                    ),
+                );
+                continue;
+            };
+            price_minor = converted.requested_minor;
         }
         lines.push(LineDraft {
             kind: LineKind::Part,
             part_id: Some(p.id),
             description: format!("{} {}", p.part_number, p.description),
             quantity: line.quantity,
-            requested_minor: money::line_times("lines", line.price_minor, line.quantity)?,
+            requested_minor: money::line_times("lines", price_minor, line.quantity)?,
         });
     }
     for labor in repair_labor::Entity::find()

@@ -109,6 +109,8 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, id: i64, input: Revi
     let mut active: claim::ActiveModel = claim.clone().into();
     active.status = Set(to.as_str().to_string());
     active.approved_minor = Set(Some(approved_total));
+    // At the rate frozen on submission (DESIGN §9).
+    active.reporting_approved_minor = Set(crate::server::rates::freeze::approved(&claim, approved_total));
     active.decided_at = Set(Some(now));
     active.info_answered = Set(false);
     bump(&mut active, &claim, actor);

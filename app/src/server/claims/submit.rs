@@ -3,14 +3,15 @@
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryTrait, Set};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Set};
 use serde_json::json;
 
 use super::{changed_by, changed_entry, checks, get, oem_reads, own_claim, read, step, summary};
 use crate::model::claim::{self as rules, ClaimAction, ClaimDto};
 use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
-use crate::server::entities::{claim, claim_check, dealer, repair_order, vehicle, vehicle_model};
+use crate::server::entities::{claim, claim_check, dealer, oem, repair_order, vehicle, vehicle_model};
+use crate::server::rates;
 use crate::server::ledger::LedgerTx;
 use crate::server::reader::Reader;
 
@@ -46,6 +47,7 @@ pub async fn submit(
         };
         let to = step(&claim, ClaimAction::Submit)?;
         let findings = checks::run(&reader, &claim, subject).await?;
+        let frozen = reporting_of(&reader, &claim, findings.repair.opened_on).await?;
         drop(reader);
         let blocking: Vec<rules::CheckOutcome> = findings.checks.iter().filter(|c| c.blocking()).cloned().collect();
 
@@ -63,6 +65,9 @@ pub async fn submit(
                 .col_expr(claim::Column::SubmittedAt, Expr::value(Some(now)))
                 .col_expr(claim::Column::IdempotencyKey, Expr::value(key.clone()))
                 .col_expr(claim::Column::AuthorizationId, Expr::value(findings.authorization_id));
+            for (column, value) in rates::freeze::columns(frozen.as_ref()) {
+                update = update.col_expr(column, Expr::value(value));
+            }
         }
         let changed = update.exec_with_returning(&*tx).await.map_err(|e| {
             crate::server::error::on_unique(e, "This Idempotency-Key was used to submit another claim.")
@@ -75,7 +80,10 @@ pub async fn submit(
         let verdict: Vec<serde_json::Value> =
             findings.checks.iter().map(|c| json!({"check": c.check.as_str(), "result": c.result})).collect();
         let action = if blocking.is_empty() { "claim.submitted" } else { "claim.submission_refused" };
-        let data = json!({"checks": verdict, "authorization_id": findings.authorization_id});
+        let mut data = json!({"checks": verdict, "authorization_id": findings.authorization_id});
+        if blocking.is_empty() {
+            data["reporting"] = json!(rates::freeze::dto(&changed));
+        }
         // Scoped by the claim as it now is: submitted, its OEM reads the entry;
         // refused, it is still a draft and the dealer's alone.
         tx.record(changed_entry(&claim, action, data).scoped(Some(claim.dealer_id), oem_reads(&changed)));
@@ -106,6 +114,23 @@ pub async fn submit(
         claim.number,
         changed_by(db, &claim).await?
     )))
+}
+
+/// The claim's amount in its OEM's reporting currency at the repair date's
+/// rate (DESIGN §9), to be frozen by the submission.
+async fn reporting_of(
+    db: &Reader<'_>,
+    claim: &claim::Model,
+    repair_date: chrono::NaiveDate,
+) -> Result<Option<rates::freeze::Frozen>, AppError> {
+    let target: Option<String> = oem::Entity::find_by_id(claim.oem_id)
+        .select_only()
+        .column(oem::Column::ReportingCurrency)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let target = target.ok_or_else(|| anyhow::anyhow!("claim {} lost its OEM", claim.id))?;
+    rates::freeze::freeze(db, &claim.currency, &target, repair_date, claim.requested_minor).await
 }
 
 fn key_used(number: &str) -> AppError {

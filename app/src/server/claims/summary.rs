@@ -113,6 +113,7 @@ impl Names {
             requested_total: Money { amount_minor: c.requested_minor, currency: c.currency.clone() },
             approved_total: c.approved_minor.map(|a| Money { amount_minor: a, currency: c.currency.clone() }),
             warnings: self.warnings,
+            reporting: crate::server::rates::freeze::dto(&c),
             number: c.number,
             failure_code: c.failure_code,
             currency: c.currency,

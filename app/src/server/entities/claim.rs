@@ -29,6 +29,17 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
     pub decided_at: Option<DateTimeUtc>,
     pub paid_at: Option<DateTimeUtc>,
+    /// Months in service at the repair (DESIGN §10), fixed when created.
+    pub mis: Option<i32>,
+    /// Frozen at submission (DESIGN §9); all `None` when no rate was found.
+    pub reporting_currency: Option<String>,
+    pub reporting_requested_minor: Option<i64>,
+    pub reporting_approved_minor: Option<i64>,
+    pub rate_date: Option<Date>,
+    pub claim_per_eur: Option<String>,
+    pub reporting_per_eur: Option<String>,
+    /// `ecb`, `manual` or `same_currency`.
+    pub rate_source: Option<String>,
     pub created_by: i64,
     pub updated_by: i64,
     pub created_at: DateTimeUtc,

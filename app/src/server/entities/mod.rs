@@ -1,5 +1,6 @@
 //! SeaORM entities: data only. Behaviour lives in the services.
 
+pub mod alert;
 pub mod api_token;
 pub mod attachment;
 pub mod authorization;
@@ -10,6 +11,7 @@ pub mod claim_check;
 pub mod claim_comment;
 pub mod claim_line;
 pub mod dealer;
+pub mod exchange_rate;
 pub mod ledger_entry;
 pub mod ledger_head;
 pub mod login_failure;

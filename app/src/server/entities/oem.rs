@@ -9,6 +9,8 @@ pub struct Model {
     pub code: String,
     pub name: String,
     pub country: String,
+    /// ISO 4217; reports and claims' reporting amounts are in it.
+    pub reporting_currency: String,
     pub created_at: DateTimeUtc,
 }
 

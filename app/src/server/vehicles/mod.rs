@@ -26,6 +26,7 @@ use crate::model::vehicle::{
 use crate::model::vin::Vin;
 use crate::model::{AppError, FieldErrors, Role, network, validate};
 
+pub mod fleet;
 mod view;
 
 use view::{coverage, parts};
