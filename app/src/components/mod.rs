@@ -1,5 +1,6 @@
 //! Reusable UI pieces. They render and collect input; rules live in services.
 
+pub mod chart;
 pub mod form;
 pub mod guard;
 pub mod layout;

@@ -2,6 +2,7 @@
 //! Everything here compiles to wasm, so the browser validates with the same code.
 
 pub mod authorization;
+pub mod chart;
 pub mod claim;
 pub mod error;
 pub mod field;
