@@ -190,6 +190,7 @@ enum Alerts {
     Vehicles,
     Claims,
     Expected,
+    #[sea_orm(iden = "baseline_per_1000")]
     BaselinePer1000,
     PValue,
     Explanation,

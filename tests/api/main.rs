@@ -17,6 +17,7 @@ mod network;
 mod parts;
 mod privacy;
 mod repairs;
+mod reports;
 mod signin;
 mod stock;
 mod users;

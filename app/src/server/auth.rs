@@ -60,7 +60,7 @@ impl Actor {
 
     /// The command line acting as an existing user (the demo seed writes
     /// each dealer's data as that dealer's own user).
-    pub(crate) fn command_line_as(user: &user::Model) -> Option<Self> {
+    pub fn command_line_as(user: &user::Model) -> Option<Self> {
         Self::from_user(user, Credential::CommandLine)
     }
 

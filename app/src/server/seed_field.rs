@@ -108,20 +108,25 @@ pub async fn seed_inverter_story(db: &DatabaseConnection, admin_id: i64) -> Resu
         if day >= today {
             continue;
         }
-        inverter_repair(db, &actor, &inverter, &vehicle.vin, day, n).await?;
+        replaced_under_warranty(db, &actor, &inverter, &vehicle.vin, day, n).await?;
     }
     Ok(())
 }
 
-/// One inverter replaced under warranty, claimed and submitted.
-async fn inverter_repair(
+/// One serialized part (the inverter) replaced under warranty by the
+/// actor's workshop on `day`, claimed and submitted — through the services,
+/// as the dealer would. `n` keeps the serials apart. Answers the claim.
+///
+/// # Errors
+/// When a service refuses (no authorization, no policy, no rate needed…).
+pub async fn replaced_under_warranty(
     db: &DatabaseConnection,
     actor: &Actor,
     inverter: &part::Model,
     vin: &str,
     day: NaiveDate,
     n: usize,
-) -> Result<(), AppError> {
+) -> Result<crate::model::claim::ClaimDto, AppError> {
     let serial = format!("{}-FS-{:03}", inverter.part_number, n + 1);
     let receipt = NewMovement {
         dealer_id: actor.dealer_id,
@@ -157,6 +162,5 @@ async fn inverter_repair(
         lines: None,
     };
     let draft = claims::create(db, actor, claim).await?;
-    claims::submit(db, actor, draft.id, None).await?;
-    Ok(())
+    claims::submit(db, actor, draft.id, None).await
 }

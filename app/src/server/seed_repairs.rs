@@ -230,7 +230,7 @@ async fn pack_on_shelf(db: &DatabaseConnection, visit: &Visit<'_>) -> Result<Opt
 
 /// A VIN of the maker's shape: WMI, the model in the descriptor, the check
 /// digit, the model-year letter, plant `N` and a running number.
-pub(crate) fn demo_vin(oem_code: &str, model_code: &str, model_year: i32, serial: u32) -> String {
+pub fn demo_vin(oem_code: &str, model_code: &str, model_year: i32, serial: u32) -> String {
     let wmi = if oem_code == "SVM" { "LSV" } else { "LPR" };
     let model: String = model_code.chars().filter(char::is_ascii_alphanumeric).take(3).collect();
     let year =
