@@ -67,9 +67,10 @@ pub async fn evaluate(db: &impl ConnectionTrait, oem_id: i64, today: NaiveDate) 
          FROM claims c JOIN vehicles v ON v.id = c.vehicle_id \
          WHERE c.oem_id = ? AND c.submitted_at IS NOT NULL AND c.status <> 'withdrawn' AND c.mis <= ? \
          AND v.in_service_date >= ? AND v.in_service_date <= ? \
-         GROUP BY c.causal_part_id, CASE WHEN v.in_service_date >= ? THEN 1 ELSE 0 END",
+         GROUP BY 1, 2",
     );
-    claims.push("", [recent_start.into(), oem_id.into(), ALERT_MIS.into(), start.into(), end.into(), recent_start.into()]);
+    // Grouped by position: PostgreSQL would not match a second `?` to the first.
+    claims.push("", [recent_start.into(), oem_id.into(), ALERT_MIS.into(), start.into(), end.into()]);
     let chains = Chains::load(db, Some(oem_id)).await?;
     let mut counts: HashMap<i64, (u64, u64)> = HashMap::new();
     for row in claims.all(db).await? {
