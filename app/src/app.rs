@@ -9,8 +9,9 @@ use crate::components::layout::Layout;
 use crate::components::session::provide_session;
 use crate::i18n::I18nContextProvider;
 use crate::pages::{
-    authorization, authorizations, claim, claims, dealer, dealers, home, imports, ledger, login, movements, not_found,
-    oems, part, parts, profile, receive, repair, repairs, stock, stock_item, trace, users, vehicles,
+    alerts, authorization, authorizations, claim, claims, dealer, dealers, home, imports, ledger, login, movements,
+    not_found, oems, part, parts, profile, rates, receive, repair, repairs, reports, stock, stock_item, trace, users,
+    vehicles,
 };
 
 /// The HTML document the server renders around the app.
@@ -52,6 +53,10 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/admin/users/new") view=users::NewUserPage />
                             <Route path=path!("/admin/users/:id/password") view=users::ResetPasswordPage />
                             <Route path=path!("/admin/ledger") view=ledger::LedgerPage />
+                            <Route path=path!("/admin/rates") view=rates::RatesPage />
+                            <Route path=path!("/reports") view=reports::ReportsPage />
+                            <Route path=path!("/reports/:name") view=reports::ReportsPage />
+                            <Route path=path!("/alerts") view=alerts::AlertsPage />
                             <Route path=path!("/dealers") view=dealers::DealersPage />
                             <Route path=path!("/dealers/:id") view=dealer::DealerPage />
                             <Route path=path!("/oems") view=oems::OemsPage />

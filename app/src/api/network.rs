@@ -284,12 +284,17 @@ pub async fn update_dealer(
 }
 
 #[server(prefix = "/rpc", endpoint = "oems/update")]
-pub async fn update_oem(id: i64, name: String, country: String) -> Result<OemDto, AppError> {
+pub async fn update_oem(
+    id: i64,
+    name: String,
+    country: String,
+    reporting_currency: Option<String>,
+) -> Result<OemDto, AppError> {
     use super::ctx;
     use crate::model::network::OemInput;
     ctx::respond(
         async {
-            let input = OemInput { code: None, name: Some(name), country: Some(country), reporting_currency: None };
+            let input = OemInput { code: None, name: Some(name), country: Some(country), reporting_currency };
             crate::server::oems::update(&ctx::state()?.db, &ctx::actor()?, id, input).await
         }
         .await,

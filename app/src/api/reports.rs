@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::model::AppError;
-use crate::model::reporting::{AcknowledgeInput, AlertDto, AlertFilter, NewRate, RateDto, RateFilter, ReportDto, ReportQuery};
+use crate::model::reporting::{AlertDto, AlertFilter, RateDto, RateFilter, ReportDto, ReportQuery};
 use crate::model::user::Page;
 
 /// A report by name (`claims-cost`, `cycle-time`, `failure-rate`).
@@ -24,7 +24,7 @@ pub async fn acknowledge_alert(id: i64, comment: String) -> Result<AlertDto, App
     use super::ctx;
     ctx::respond(
         async {
-            let input = AcknowledgeInput { comment };
+            let input = crate::model::reporting::AcknowledgeInput { comment };
             crate::server::reports::alerts::acknowledge(&ctx::state()?.db, &ctx::actor()?, id, input).await
         }
         .await,
@@ -44,7 +44,7 @@ pub async fn set_rate(currency: String, on_date: String, per_eur: String) -> Res
     ctx::respond(
         async {
             let on_date = crate::model::validate::date(&on_date).map_err(|m| AppError::field("on_date", m))?;
-            let input = NewRate { currency, on_date, per_eur };
+            let input = crate::model::reporting::NewRate { currency, on_date, per_eur };
             crate::server::rates::set_manual(&ctx::state()?.db, &ctx::actor()?, input).await
         }
         .await,

@@ -29,7 +29,7 @@ pub fn BarChart(
     #[prop(optional)]
     highlight: Vec<bool>,
     /// A dashed horizontal line at a value, with its legend text (e.g. the baseline).
-    #[prop(optional)]
+    #[prop(default = None)]
     reference: Option<(f64, String)>,
     /// The figure's element id.
     #[prop(optional)]

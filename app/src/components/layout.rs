@@ -97,6 +97,9 @@ fn Nav(role: Role) -> impl IntoView {
                 {link("/dealers", t!(i18n, nav_dealers).into_any())}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
                 {stock()}
+                {link("/reports", t!(i18n, nav_reports).into_any())}
+                {link("/alerts", t!(i18n, nav_alerts).into_any())}
+                {link("/admin/rates", t!(i18n, nav_rates).into_any())}
                 {link("/admin/users", t!(i18n, nav_users).into_any())}
                 {link("/admin/ledger", t!(i18n, nav_ledger).into_any())}
             </ul>
@@ -107,6 +110,7 @@ fn Nav(role: Role) -> impl IntoView {
             <ul>
                 {stock()}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
+                {link("/reports", t!(i18n, nav_reports).into_any())}
             </ul>
         }
         .into_any(),
@@ -117,6 +121,8 @@ fn Nav(role: Role) -> impl IntoView {
                 {link("/dealers", t!(i18n, nav_dealers).into_any())}
                 {link("/authorizations", t!(i18n, nav_authorizations).into_any())}
                 {stock()}
+                {link("/reports", t!(i18n, nav_reports).into_any())}
+                {link("/alerts", t!(i18n, nav_alerts).into_any())}
             </ul>
         }
         .into_any(),

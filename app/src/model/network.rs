@@ -220,13 +220,15 @@ pub fn parse_amount(raw: &str, currency: &str) -> Result<i64, String> {
     padded.parse().map_err(|_| "is too large".to_string())
 }
 
-/// Minor units shown in major units with the currency's decimals: `1250.50 NOK`.
+/// Minor units shown in major units with the currency's decimals and the
+/// thousands grouped: `1,250.50 NOK` (English and Chinese group alike).
 pub fn format_amount(minor: i64, currency: &str) -> String {
     let exponent = iso_currency::Currency::from_code(currency).and_then(|c| c.exponent()).unwrap_or(2) as u32;
     let unit = 10u64.pow(exponent);
     let sign = if minor < 0 { "-" } else { "" };
     // Unsigned: `i64::MIN` has no positive `i64`.
     let (whole, fraction) = (minor.unsigned_abs() / unit, minor.unsigned_abs() % unit);
+    let whole = crate::model::limits::grouped(whole);
     if exponent == 0 {
         format!("{sign}{whole} {currency}")
     } else {
@@ -286,10 +288,10 @@ mod tests {
 
     #[test]
     fn amounts_are_shown_with_the_currencys_decimals() {
-        assert_eq!(format_amount(125_050, "NOK"), "1250.50 NOK");
-        assert_eq!(format_amount(5000, "JPY"), "5000 JPY");
+        assert_eq!(format_amount(125_050, "NOK"), "1,250.50 NOK");
+        assert_eq!(format_amount(5000, "JPY"), "5,000 JPY");
         assert_eq!(format_amount(-5, "EUR"), "-0.05 EUR");
-        assert_eq!(format_amount(i64::MIN, "EUR"), "-92233720368547758.08 EUR");
+        assert_eq!(format_amount(i64::MIN, "EUR"), "-92,233,720,368,547,758.08 EUR");
         assert_eq!(format_amount(i64::MAX, "JPY"), "9223372036854775807 JPY");
     }
 

@@ -117,6 +117,8 @@ pub struct ReportQuery {
     pub dealer_id: Option<i64>,
     pub model_id: Option<i64>,
     pub part_id: Option<i64>,
+    /// A part by its number instead of its id (the report page's field).
+    pub part_number: Option<String>,
     pub group_by: Option<String>,
     /// Months in service (failure-rate), 1–36, default 3.
     pub mis: Option<i32>,

@@ -41,9 +41,20 @@ fn Home() -> impl IntoView {
             <crate::pages::stock::BelowReorder />
         }
         .into_any(),
-        Role::ServiceManager => t!(i18n, home_manager_next).into_any(),
+        Role::ServiceManager => view! {
+            <h3>{t!(i18n, home_open_alerts)}</h3>
+            <crate::pages::alerts::AlertList only_open=true />
+            <p>{t!(i18n, home_manager_next)}</p>
+            <p class="actions">
+                <a class="btn btn-primary" href="/claims?queue=true">{t!(i18n, claim_queue)}</a>
+                <a class="btn" href="/reports">{t!(i18n, nav_reports)}</a>
+            </p>
+        }
+        .into_any(),
         Role::Admin => view! {
             <AdminOverview />
+            <h3>{t!(i18n, home_open_alerts_by_oem)}</h3>
+            <crate::pages::alerts::AlertList only_open=true />
             <p>{t!(i18n, home_admin_next)}</p>
             <p class="actions">
                 <a class="btn btn-primary" href="/admin/users/new">{t!(i18n, users_new)}</a>

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod alerts;
 pub mod authorization;
 pub mod authorizations;
 pub mod claim;
@@ -16,9 +17,11 @@ pub mod oems;
 pub mod part;
 pub mod parts;
 pub mod profile;
+pub mod rates;
 pub mod receive;
 pub mod repair;
 pub mod repairs;
+pub mod reports;
 pub mod stock;
 pub mod stock_item;
 pub mod trace;

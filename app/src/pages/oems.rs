@@ -72,11 +72,12 @@ fn Oems(actions: Actions) -> impl IntoView {
                         Ok((oems, policies)) => oems.into_iter().map(|(oem, models)| {
                             let oem_policies: Vec<_> = policies.iter().filter(|p| p.oem_id == oem.id).cloned().collect();
                             let oem_id = oem.id;
-                            let (oem_name, oem_country) = (oem.name.clone(), oem.country.clone());
+                            let (oem_name, oem_country, oem_reporting) = (oem.name.clone(), oem.country.clone(), oem.reporting_currency.clone());
                             let admin = is_admin();
                             view! {
                                 <article class="card">
                                     <h2>{format!("{} · {} ({})", oem.code, oem.name, oem.country)}</h2>
+                                    <p class="muted">{t!(i18n, oem_reporting_currency)} ": " {oem.reporting_currency.clone()}</p>
                                     <h3>{t!(i18n, oem_models)}</h3>
                                     <ul class="timeline">
                                         {models.into_iter().map(|m| view! { <li>{format!("{} · {} · {}", m.code, m.name, m.powertrain.as_str())}</li> }).collect_view()}
@@ -105,6 +106,7 @@ fn Oems(actions: Actions) -> impl IntoView {
                                                 <input type="hidden" name="id" value=oem_id />
                                                 <label>{t!(i18n, users_col_name)}<input name="name" required value=oem_name.clone() /></label>
                                                 <label>{t!(i18n, dealer_country)}<input name="country" required size="3" value=oem_country.clone() /></label>
+                                                <label>{t!(i18n, oem_reporting_currency)}<input name="reporting_currency" required size="4" value=oem_reporting.clone() /></label>
                                                 <button type="submit" class="btn">{t!(i18n, save)}</button>
                                             </ActionForm>
                                             <ActionForm action=actions.model attr:class="inline-fields">

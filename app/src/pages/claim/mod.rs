@@ -160,8 +160,27 @@ fn Header(claim: ClaimDto) -> impl IntoView {
             <div><dt>{t!(i18n, claim_requested)}</dt><dd>{format_amount(claim.requested_total.amount_minor, &claim.currency)}</dd></div>
             <div><dt>{t!(i18n, claim_approved)}</dt><dd>{claim.approved_total.as_ref().map_or_else(|| "—".into(), |a| format_amount(a.amount_minor, &a.currency))}</dd></div>
             {claim.payment_reference.clone().map(|r| view! { <div><dt>{t!(i18n, claim_payment_reference)}</dt><dd>{r}</dd></div> })}
+            {reporting(&claim)}
         </dl>
     }
+}
+
+/// The amounts in the OEM's reporting currency, frozen at submission, with
+/// the rate that made them (or why there are none).
+fn reporting(claim: &ClaimDto) -> Option<AnyView> {
+    let i18n = use_i18n();
+    claim.submitted_at?;
+    Some(match &claim.reporting {
+        None => view! { <div><dt>{t!(i18n, claim_reporting)}</dt><dd class="muted">{t!(i18n, claim_unconverted)}</dd></div> }.into_any(),
+        Some(r) => {
+            let amounts = match r.approved_minor {
+                Some(a) => format!("{} / {}", format_amount(r.requested_minor, &r.currency), format_amount(a, &r.currency)),
+                None => format_amount(r.requested_minor, &r.currency),
+            };
+            let rate = format!("1 {} = {} {} · {} · {}", claim.currency, r.rate, r.currency, r.rate_date, r.source);
+            view! { <div><dt>{t!(i18n, claim_reporting)}</dt><dd>{amounts}<br /><small class="muted">{rate}</small></dd></div> }.into_any()
+        }
+    })
 }
 
 /// The checks of the last submission as a checklist.

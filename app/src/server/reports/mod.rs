@@ -42,6 +42,14 @@ pub async fn report(
     let group_by = grouping(name, query.group_by.as_deref())?;
     let reader = crate::server::reader::Reader::of(db).await?;
     let scope = Scope::of(&reader, actor, query).await?;
+    let resolved;
+    let query = match query.part_number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(number) if query.part_id.is_none() => {
+            resolved = ReportQuery { part_id: Some(scope.part_numbered(&reader, number).await?), ..query.clone() };
+            &resolved
+        }
+        _ => query,
+    };
     let mut params = json!({
         "from": period.from, "to": period.to, "oem_id": scope.oem_id, "dealer_id": scope.dealer_id,
         "model_id": query.model_id, "part_id": query.part_id,

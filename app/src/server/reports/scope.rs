@@ -78,6 +78,28 @@ impl Scope {
         Ok(Self { oem_id, dealer_id, currency })
     }
 
+    /// The id of the part with this number among the OEMs in scope.
+    ///
+    /// # Errors
+    /// `Validation` on `part_number` when no part (or more than one
+    /// OEM's) has it.
+    pub async fn part_numbered(&self, db: &impl ConnectionTrait, number: &str) -> Result<i64, AppError> {
+        use crate::server::entities::part;
+        let mut query = part::Entity::find()
+            .select_only()
+            .column(part::Column::Id)
+            .filter(part::Column::PartNumber.eq(number.to_uppercase()));
+        if let Some(oem) = self.oem_id {
+            query = query.filter(part::Column::OemId.eq(oem));
+        }
+        let ids: Vec<i64> = query.limit(2).into_tuple().all(db).await?;
+        match ids.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(AppError::field("part_number", "is not a part number of the catalogue")),
+            _ => Err(AppError::field("part_number", "is used by several OEMs: choose the OEM first")),
+        }
+    }
+
     /// `AND` clauses limiting the claims aliased `c` to the scope.
     pub(crate) fn claims(&self, sql: &mut Sql) {
         if let Some(oem) = self.oem_id {
