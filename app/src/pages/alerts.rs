@@ -42,9 +42,10 @@ pub fn chart_href(alert: &AlertDto) -> String {
     )
 }
 
-/// The alerts, open first; `only_open` for the homes.
+/// The alerts, open first; `only_open` for the homes, `by_oem` for the
+/// admin's (one list per OEM).
 #[component]
-pub fn AlertList(only_open: bool) -> impl IntoView {
+pub fn AlertList(only_open: bool, #[prop(optional)] by_oem: bool) -> impl IntoView {
     let i18n = use_i18n();
     let acknowledge = ServerAction::<AcknowledgeAlert>::new();
     let filter = AlertFilter { status: only_open.then(|| "open".to_string()), ..Default::default() };
@@ -55,6 +56,19 @@ pub fn AlertList(only_open: bool) -> impl IntoView {
                 match alerts.await {
                     Err(err) => view! { <ErrorAlert error=err /> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="muted">{t!(i18n, alerts_none)}</p> }.into_any(),
+                    Ok(list) if by_oem => {
+                        let mut oems: Vec<String> = list.iter().map(|a| a.oem_code.clone()).collect();
+                        oems.dedup();
+                        oems.into_iter().map(|oem| {
+                            let of_oem: Vec<AlertDto> = list.iter().filter(|a| a.oem_code == oem).cloned().collect();
+                            view! {
+                                <h3>{oem}</h3>
+                                <ul class="alerts">
+                                    {of_oem.into_iter().map(|a| view! { <AlertCard alert=a action=acknowledge /> }).collect_view()}
+                                </ul>
+                            }
+                        }).collect_view().into_any()
+                    }
                     Ok(list) => view! {
                         <ul class="alerts">
                             {list.into_iter().map(|a| view! { <AlertCard alert=a action=acknowledge /> }).collect_view()}

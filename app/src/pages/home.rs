@@ -6,6 +6,7 @@ use crate::components::layout::role_label;
 use crate::components::session::use_session;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::model::Role;
+use crate::pages::alerts::AlertList;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -42,8 +43,6 @@ fn Home() -> impl IntoView {
         }
         .into_any(),
         Role::ServiceManager => view! {
-            <h3>{t!(i18n, home_open_alerts)}</h3>
-            <crate::pages::alerts::AlertList only_open=true />
             <p>{t!(i18n, home_manager_next)}</p>
             <p class="actions">
                 <a class="btn btn-primary" href="/claims?queue=true">{t!(i18n, claim_queue)}</a>
@@ -53,8 +52,6 @@ fn Home() -> impl IntoView {
         .into_any(),
         Role::Admin => view! {
             <AdminOverview />
-            <h3>{t!(i18n, home_open_alerts_by_oem)}</h3>
-            <crate::pages::alerts::AlertList only_open=true />
             <p>{t!(i18n, home_admin_next)}</p>
             <p class="actions">
                 <a class="btn btn-primary" href="/admin/users/new">{t!(i18n, users_new)}</a>
@@ -73,6 +70,12 @@ fn Home() -> impl IntoView {
                 <div><dt>{t!(i18n, home_organisation)}</dt><dd>{org}</dd></div>
                 <div><dt>{t!(i18n, home_time_zone)}</dt><dd>{user.time_zone.clone()}</dd></div>
             </dl>
+            // What needs the OEM side first: open early-warning alerts.
+            {match role {
+                Role::ServiceManager => Some(view! { <h2>{t!(i18n, home_open_alerts)}</h2><AlertList only_open=true /> }.into_any()),
+                Role::Admin => Some(view! { <h2>{t!(i18n, home_open_alerts_by_oem)}</h2><AlertList only_open=true by_oem=true /> }.into_any()),
+                Role::Dealer => None,
+            }}
             <h2>{t!(i18n, home_next_steps)}</h2>
             <div>{next}</div>
         </section>
