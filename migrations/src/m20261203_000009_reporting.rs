@@ -61,7 +61,12 @@ impl MigrationTrait for Migration {
         }
         manager
             .create_index(
-                Index::create().name("idx_claims_oem_mis").table(Claims::Table).col(Claims::OemId).col(Claims::Mis).to_owned(),
+                Index::create()
+                    .name("idx_claims_oem_mis")
+                    .table(Claims::Table)
+                    .col(Claims::OemId)
+                    .col(Claims::Mis)
+                    .to_owned(),
             )
             .await?;
         manager

@@ -3,17 +3,17 @@
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{FromRequest, Request, State};
 use axum::extract::DefaultBodyLimit;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
+use app::model::Role;
 use app::model::reporting::{
     AcknowledgeInput, AlertDto, AlertFilter, NewRate, RateDto, RateFilter, RateImportDto, ReportDto, ReportQuery,
 };
 use app::model::user::Page;
-use app::model::Role;
 use app::server::reports::{self, alerts};
 use app::server::{AppState, rates};
 
@@ -81,7 +81,10 @@ pub async fn report(
         let report = reports::report(&state.db, &actor, name, &query).await?;
         let disposition = format!("attachment; filename=\"{name}.csv\"");
         let csv = reports::to_csv(&report)?;
-        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], csv)
+        return Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)],
+            csv,
+        )
             .into_response());
     }
     Ok(Json(reports::report(&state.db, &actor, &name, &query).await?).into_response())

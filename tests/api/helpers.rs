@@ -85,7 +85,12 @@ async fn orgs(db: &DatabaseConnection) -> (i64, i64, i64) {
     let b = dealers::create_unchecked(db, None, dealer("TH001", "Siam EV", "TH", "Bangkok", "Asia/Bangkok", "THB"))
         .await
         .expect("dealer b");
-    let oem = OemInput { code: Some("NVX".into()), name: Some("Nordvolt".into()), country: Some("SE".into()), reporting_currency: None };
+    let oem = OemInput {
+        code: Some("NVX".into()),
+        name: Some("Nordvolt".into()),
+        country: Some("SE".into()),
+        reporting_currency: None,
+    };
     let o = oems::create_unchecked(db, None, oem).await.expect("oem");
     (a.id, b.id, o.id)
 }

@@ -21,14 +21,18 @@ async fn both_ecb_files_import_and_a_bad_row_is_named_by_line_and_column() {
     let app = spawn_app().await;
     let admin = app.admin_token().await;
     let first = json(post_csv(&app, &admin, "/exchange-rates/import", HISTORY).await).await;
-    assert_eq!((first["created"].as_u64(), first["updated"].as_u64(), first["unchanged"].as_u64()), (Some(10), Some(0), Some(0)));
+    assert_eq!(
+        (first["created"].as_u64(), first["updated"].as_u64(), first["unchanged"].as_u64()),
+        (Some(10), Some(0), Some(0))
+    );
     let again = json(post_csv(&app, &admin, "/exchange-rates/import", HISTORY).await).await;
     assert_eq!((again["created"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(10)));
     let daily = json(post_csv(&app, &admin, "/exchange-rates/import", DAILY).await).await;
     assert_eq!(daily["created"].as_u64(), Some(4));
 
     let listed = json(app.get(&admin, "/exchange-rates?currency=huf").await).await;
-    let dates: Vec<&str> = listed["items"].as_array().into_iter().flatten().filter_map(|r| r["on_date"].as_str()).collect();
+    let dates: Vec<&str> =
+        listed["items"].as_array().into_iter().flatten().filter_map(|r| r["on_date"].as_str()).collect();
     assert_eq!(dates, ["2026-10-30", "2024-11-25", "2024-11-22"]);
     assert_eq!(listed["items"][1]["per_eur"], "409.38");
     assert_eq!(listed["items"][1]["source"], "ecb");
@@ -51,7 +55,8 @@ async fn both_ecb_files_import_and_a_bad_row_is_named_by_line_and_column() {
     assert_eq!(set.status(), StatusCode::CREATED);
     assert_eq!(json(set).await["per_eur"], "54.211");
     let tomorrow = (Utc::now().date_naive() + Duration::days(1)).to_string();
-    let future = app.post(&admin, "/exchange-rates", &json!({"currency": "EGP", "on_date": tomorrow, "per_eur": "54"})).await;
+    let future =
+        app.post(&admin, "/exchange-rates", &json!({"currency": "EGP", "on_date": tomorrow, "per_eur": "54"})).await;
     assert_eq!(future.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(json(future).await["error"]["fields"]["on_date"].is_string());
 }
@@ -80,7 +85,9 @@ async fn a_submitted_claim_freezes_its_rate_and_its_approval_is_converted_at_it(
 
     // A later correction of the rate does not move a submitted claim.
     rate_today(&app, &c.admin, "NOK", "12").await;
-    let taken = json(app.post(&c.manager, &format!("/claims/{id}/take"), &json!({"version": submitted["version"]})).await).await;
+    let taken =
+        json(app.post(&c.manager, &format!("/claims/{id}/take"), &json!({"version": submitted["version"]})).await)
+            .await;
     let lines: Vec<Value> = taken["lines"]
         .as_array()
         .into_iter()
@@ -137,9 +144,15 @@ async fn second_claim(app: &TestApp, c: &Case, vin: &str, in_service: &str) -> V
         json!({"part_id": c.pack, "quantity": 1, "serial": "PK-OLD-2", "direction": "removed"}),
         json!({"part_id": c.pack, "quantity": 1, "serial": "PK-NEW-2", "direction": "installed"}),
     ] {
-        assert_eq!(app.post(&c.dealer, &format!("/repairs/{repair_id}/parts"), &body).await.status(), StatusCode::CREATED);
+        assert_eq!(
+            app.post(&c.dealer, &format!("/repairs/{repair_id}/parts"), &body).await.status(),
+            StatusCode::CREATED
+        );
     }
-    assert_eq!(app.post(&c.dealer, &format!("/repairs/{repair_id}/complete"), &json!({})).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.post(&c.dealer, &format!("/repairs/{repair_id}/complete"), &json!({})).await.status(),
+        StatusCode::OK
+    );
     let body = json!({"repair_id": repair_id, "causal_part_id": c.pack, "failure_code": "HV-ISO-02"});
     let draft = json(app.post(&c.dealer, "/claims", &body).await).await;
     json(submit(app, &c.dealer, draft["id"].as_i64().unwrap_or_default(), vin).await).await
@@ -147,7 +160,8 @@ async fn second_claim(app: &TestApp, c: &Case, vin: &str, in_service: &str) -> V
 
 async fn decide(app: &TestApp, c: &Case, claim: &Value, decision: &str) {
     let id = claim["id"].as_i64().unwrap_or_default();
-    let taken = json(app.post(&c.manager, &format!("/claims/{id}/take"), &json!({"version": claim["version"]})).await).await;
+    let taken =
+        json(app.post(&c.manager, &format!("/claims/{id}/take"), &json!({"version": claim["version"]})).await).await;
     let lines: Vec<Value> = taken["lines"]
         .as_array()
         .into_iter()
@@ -166,7 +180,8 @@ async fn claims_cost_and_cycle_time_give_the_numbers_worked_out_by_hand_in_json_
     let app = spawn_app().await;
     let c = case(&app, "2025-01-10", "NOK").await;
     rate_today(&app, &c.admin, "NOK", "10").await;
-    let first = json(submit(&app, &c.dealer, new_claim(&app, &c).await["id"].as_i64().unwrap_or_default(), "k-3").await).await;
+    let first =
+        json(submit(&app, &c.dealer, new_claim(&app, &c).await["id"].as_i64().unwrap_or_default(), "k-3").await).await;
     let second = second_claim(&app, &c, &crate::vehicles::vin("lsvau2180n2183625"), "2025-01-20").await;
     decide(&app, &c, &first, "approved").await;
     decide(&app, &c, &second, "rejected").await;
@@ -183,7 +198,8 @@ async fn claims_cost_and_cycle_time_give_the_numbers_worked_out_by_hand_in_json_
     assert_eq!(
         csv.lines().collect::<Vec<_>>(),
         [
-            "group,claims,requested_minor,approved_minor,approval_rate_amount,approval_rate_claims,unconverted".to_string(),
+            "group,claims,requested_minor,approved_minor,approval_rate_amount,approval_rate_claims,unconverted"
+                .to_string(),
             format!("Nordvolt 5,2,{},{a},{approval},0.5,0", a + b),
         ]
     );
@@ -202,7 +218,11 @@ async fn claims_cost_and_cycle_time_give_the_numbers_worked_out_by_hand_in_json_
     assert_eq!(asked.status(), StatusCode::NOT_FOUND);
     let own = json(app.get(&c.dealer, "/reports/claims-cost").await).await;
     assert_eq!(own["totals"]["claims"].as_i64(), Some(2));
-    for bad in ["/reports/claims-cost?group_by=colour", "/reports/failure-rate?mis=0", "/reports/cycle-time?from=2026-02-01&to=2026-01-01"] {
+    for bad in [
+        "/reports/claims-cost?group_by=colour",
+        "/reports/failure-rate?mis=0",
+        "/reports/cycle-time?from=2026-02-01&to=2026-01-01",
+    ] {
         assert_eq!(app.get(&c.manager, bad).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
     assert_eq!(app.get(&c.manager, "/reports/battery-dreams").await.status(), StatusCode::NOT_FOUND);
@@ -275,11 +295,20 @@ async fn failure_rate_counts_claims_per_thousand_matured_vehicles_per_cohort() {
     let at6 = json(app.get(&c.manager, &path.replace("mis=3", "mis=6")).await).await;
     assert_eq!(at6["rows"][0], json!(["2025-01", 9, 2, 222.22, 0]), "{at6}");
     // By part, its chain counted as one; without part or model, the top parts.
-    let by_part = json(app.get(&c.manager, &format!("/reports/failure-rate?part_id={}&mis=6&from=2025-01-01&to=2025-01-31", part.id)).await).await;
+    let by_part = json(
+        app.get(&c.manager, &format!("/reports/failure-rate?part_id={}&mis=6&from=2025-01-01&to=2025-01-31", part.id))
+            .await,
+    )
+    .await;
     assert_eq!(by_part["rows"][0], json!(["2025-01", 9, 2, 222.22, 0]), "{by_part}");
     let top = json(app.get(&c.manager, "/reports/failure-rate?mis=6&from=2025-01-01&to=2025-03-31").await).await;
     assert_eq!(top["rows"], json!([["NVX-INV", 14, 2, 142.86]]), "{top}");
-    let csv = app.get(&c.manager, "/reports/failure-rate.csv?mis=6&from=2025-01-01&to=2025-03-31").await.text().await.unwrap_or_default();
+    let csv = app
+        .get(&c.manager, "/reports/failure-rate.csv?mis=6&from=2025-01-01&to=2025-03-31")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
     assert_eq!(csv.lines().collect::<Vec<_>>(), ["part_number,vehicles,claims,per_1000", "NVX-INV,14,2,142.86"]);
 }
 
@@ -296,7 +325,8 @@ async fn an_emerging_part_raises_one_alert_that_its_manager_acknowledges() {
     let mut cohorts: Vec<(YearMonth, Vec<String>)> = Vec::new();
     for i in 0..15 {
         let month = base_from.plus(i);
-        let vins = deliver(&app, c.model_id, month.first_day() + Duration::days(4), 910_000 + 100 * i as u32, 100).await;
+        let vins =
+            deliver(&app, c.model_id, month.first_day() + Duration::days(4), 910_000 + 100 * i as u32, 100).await;
         cohorts.push((month, vins));
     }
     let actor = dealer_actor(&app).await;
@@ -321,7 +351,10 @@ async fn an_emerging_part_raises_one_alert_that_its_manager_acknowledges() {
     let alerts = json(app.get(&c.manager, "/alerts?status=open").await).await;
     let alert = alerts[0].clone();
     assert_eq!(alerts.as_array().map(Vec::len), Some(1), "{alerts}");
-    assert_eq!((alert["part_number"].as_str(), alert["vehicles"].as_i64(), alert["claims"].as_i64()), (Some("NVX-INV"), Some(300), Some(5)));
+    assert_eq!(
+        (alert["part_number"].as_str(), alert["vehicles"].as_i64(), alert["claims"].as_i64()),
+        (Some("NVX-INV"), Some(300), Some(5))
+    );
     assert_eq!(alert["cohorts"], json!({"from": recent_from.to_string(), "to": latest.to_string()}));
     let explanation = alert["explanation"].as_str().unwrap_or_default();
     assert!(explanation.starts_with("NVX-INV: 5 claims within 3 months in service on 300 vehicles"), "{explanation}");
@@ -335,10 +368,14 @@ async fn an_emerging_part_raises_one_alert_that_its_manager_acknowledges() {
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = json!({"comment": "Supplier lot 2026-14 quarantined; 8D opened."});
     let acknowledged = json(app.post(&c.manager, &format!("/alerts/{id}/acknowledge"), &body).await).await;
-    assert_eq!((acknowledged["status"].as_str(), acknowledged["acknowledged_by_name"].as_str()), (Some("acknowledged"), Some("Greta Lind")));
+    assert_eq!(
+        (acknowledged["status"].as_str(), acknowledged["acknowledged_by_name"].as_str()),
+        (Some("acknowledged"), Some("Greta Lind"))
+    );
     assert_eq!(app.post(&c.manager, &format!("/alerts/{id}/acknowledge"), &body).await.status(), StatusCode::CONFLICT);
     assert_eq!(json(app.get(&c.manager, "/alerts?status=open").await).await, json!([]));
     let entries = json(app.get(&c.manager, &format!("/ledger?entity=alert&entity_id={id}")).await).await;
-    let actions: Vec<&str> = entries["items"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
+    let actions: Vec<&str> =
+        entries["items"].as_array().into_iter().flatten().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(actions, ["alert.raised", "alert.acknowledged"]);
 }

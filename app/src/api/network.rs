@@ -183,7 +183,8 @@ pub async fn create_oem(code: String, name: String, country: String) -> Result<O
     use crate::model::network::OemInput;
     ctx::respond(
         async {
-            let input = OemInput { code: Some(code), name: Some(name), country: Some(country), reporting_currency: None };
+            let input =
+                OemInput { code: Some(code), name: Some(name), country: Some(country), reporting_currency: None };
             crate::server::oems::create(&ctx::state()?.db, &ctx::actor()?, input).await
         }
         .await,

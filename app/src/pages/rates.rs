@@ -36,7 +36,8 @@ fn Rates() -> impl IntoView {
             ..Default::default()
         }
     };
-    let rates = Resource::new(move || (filter(), set.version().get(), outcome.get().is_some()), |(f, _, _)| list_rates(f));
+    let rates =
+        Resource::new(move || (filter(), set.version().get(), outcome.get().is_some()), |(f, _, _)| list_rates(f));
     let result = Signal::derive(move || set.value().get());
     let next_href = move |cursor: String| {
         let f = filter();

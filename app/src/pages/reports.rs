@@ -68,15 +68,15 @@ fn Reports() -> impl IntoView {
     let session = use_session();
     let params = use_params_map();
     let query = use_query_map();
-    let name = move || {
-        params.read().get("name").and_then(|n| ReportName::parse(&n)).unwrap_or(ReportName::ClaimsCost)
-    };
+    let name = move || params.read().get("name").and_then(|n| ReportName::parse(&n)).unwrap_or(ReportName::ClaimsCost);
     let filter = move || query_of(&query.read());
     let alert_id = move || query.read().get("alert").and_then(|v| v.parse::<i64>().ok());
     let report = Resource::new(move || (name(), filter()), |(name, q)| get_report(name.as_str().to_string(), q));
     let alert = Resource::new(alert_id, |id| async move {
         match id {
-            Some(id) => list_alerts(AlertFilter::default()).await.ok().and_then(|all| all.into_iter().find(|a| a.id == id)),
+            Some(id) => {
+                list_alerts(AlertFilter::default()).await.ok().and_then(|all| all.into_iter().find(|a| a.id == id))
+            }
             None => None,
         }
     });
@@ -228,9 +228,15 @@ fn cell(column: &str, value: &Value, currency: &str) -> String {
     match value {
         Value::Null => "—".into(),
         Value::String(s) => s.clone(),
-        Value::Number(n) if column.ends_with("_minor") => n.as_i64().map_or_else(|| n.to_string(), |m| format_amount(m, currency)),
-        Value::Number(n) if column.starts_with("approval_rate") => n.as_f64().map_or_else(String::new, |f| format!("{:.1} %", f * 100.0)),
-        Value::Number(n) => n.as_i64().map_or_else(|| n.to_string(), |i| crate::model::limits::grouped(i.unsigned_abs())),
+        Value::Number(n) if column.ends_with("_minor") => {
+            n.as_i64().map_or_else(|| n.to_string(), |m| format_amount(m, currency))
+        }
+        Value::Number(n) if column.starts_with("approval_rate") => {
+            n.as_f64().map_or_else(String::new, |f| format!("{:.1} %", f * 100.0))
+        }
+        Value::Number(n) => {
+            n.as_i64().map_or_else(|| n.to_string(), |i| crate::model::limits::grouped(i.unsigned_abs()))
+        }
         other => other.to_string(),
     }
 }
@@ -248,8 +254,16 @@ fn ReportView(report: ReportDto, csv: String, alert: Option<AlertDto>) -> impl I
     let by_cohort = report.columns.first().is_some_and(|c| c == "cohort");
     let (title, y_label, column) = match report.name {
         ReportName::ClaimsCost => (t_string!(i18n, report_chart_cost).to_string(), currency.clone(), "approved_minor"),
-        ReportName::CycleTime => (t_string!(i18n, report_chart_cycle).to_string(), t_string!(i18n, report_days).to_string(), "median_days_to_decision"),
-        ReportName::FailureRate => (t_string!(i18n, report_chart_failure).to_string(), t_string!(i18n, report_col_per_1000).to_string(), "per_1000"),
+        ReportName::CycleTime => (
+            t_string!(i18n, report_chart_cycle).to_string(),
+            t_string!(i18n, report_days).to_string(),
+            "median_days_to_decision",
+        ),
+        ReportName::FailureRate => (
+            t_string!(i18n, report_chart_failure).to_string(),
+            t_string!(i18n, report_col_per_1000).to_string(),
+            "per_1000",
+        ),
     };
     let scale = if column.ends_with("_minor") { unit(&currency) } else { 1.0 };
     let data: Vec<(String, f64)> = report.series(column).into_iter().map(|(label, v)| (label, v / scale)).collect();

@@ -64,9 +64,11 @@ pub async fn create_unchecked(
     let code = errors.check("code", network::code(input.code.as_deref().unwrap_or_default()));
     let name = errors.check("name", network::name(input.name.as_deref().unwrap_or_default()));
     let country = errors.check("country", network::country(input.country.as_deref().unwrap_or_default()));
-    let reporting_currency = errors.check("reporting_currency", network::currency(input.reporting_currency.as_deref().unwrap_or("EUR")));
+    let reporting_currency =
+        errors.check("reporting_currency", network::currency(input.reporting_currency.as_deref().unwrap_or("EUR")));
     errors.finish()?;
-    let (Some(code), Some(name), Some(country), Some(reporting_currency)) = (code, name, country, reporting_currency) else {
+    let (Some(code), Some(name), Some(country), Some(reporting_currency)) = (code, name, country, reporting_currency)
+    else {
         return Err(anyhow::anyhow!("validated fields went missing").into());
     };
     let mut tx = LedgerTx::begin(db, actor_id).await?;
@@ -210,7 +212,13 @@ pub async fn create_model_unchecked(
 }
 
 fn dto(row: oem::Model) -> OemDto {
-    OemDto { id: row.id, code: row.code, name: row.name, country: row.country, reporting_currency: row.reporting_currency }
+    OemDto {
+        id: row.id,
+        code: row.code,
+        name: row.name,
+        country: row.country,
+        reporting_currency: row.reporting_currency,
+    }
 }
 
 fn model_dto(row: vehicle_model::Model) -> VehicleModelDto {

@@ -45,7 +45,8 @@ pub async fn seed_rates(db: &DatabaseConnection, admin_id: i64) -> Result<(), Ap
 pub async fn seed_inverter_story(db: &DatabaseConnection, admin_id: i64) -> Result<(), AppError> {
     let today = Utc::now().date_naive();
     let missing = |what: &str| AppError::conflict(format!("the demo's {what} is missing"));
-    let maker = oem::Entity::find().filter(oem::Column::Code.eq("SVM")).one(db).await?.ok_or_else(|| missing("Sinovolt"))?;
+    let maker =
+        oem::Entity::find().filter(oem::Column::Code.eq("SVM")).one(db).await?.ok_or_else(|| missing("Sinovolt"))?;
     let model = vehicle_model::Entity::find()
         .filter(vehicle_model::Column::OemId.eq(maker.id))
         .order_by_asc(vehicle_model::Column::Id)
@@ -58,7 +59,11 @@ pub async fn seed_inverter_story(db: &DatabaseConnection, admin_id: i64) -> Resu
         .one(db)
         .await?
         .ok_or_else(|| missing("inverter"))?;
-    let oslo = dealer::Entity::find().filter(dealer::Column::Code.eq("NO001")).one(db).await?.ok_or_else(|| missing("Oslo dealer"))?;
+    let oslo = dealer::Entity::find()
+        .filter(dealer::Column::Code.eq("NO001"))
+        .one(db)
+        .await?
+        .ok_or_else(|| missing("Oslo dealer"))?;
     let person = user::Entity::find()
         .filter(user::Column::DealerId.eq(oslo.id))
         .filter(user::Column::Role.eq(Role::Dealer.as_str()))
@@ -92,8 +97,10 @@ pub async fn seed_inverter_story(db: &DatabaseConnection, admin_id: i64) -> Resu
     // Claims: (cohort offset from the latest matured one, vehicle in it, days in service).
     let recent_claims = (0..6).map(|i| (-(i % RECENT_COHORTS), 10 + i * 11, 20 + i * 9));
     let baseline = [(-4, 3, 40), (-6, 50, 70), (-8, 21, 30)];
-    let story: Vec<(i32, i32, i64)> =
-        recent_claims.map(|(c, v, d)| (c, v, i64::from(d))).chain(baseline.iter().map(|&(c, v, d)| (c, v, d))).collect();
+    let story: Vec<(i32, i32, i64)> = recent_claims
+        .map(|(c, v, d)| (c, v, i64::from(d)))
+        .chain(baseline.iter().map(|&(c, v, d)| (c, v, d)))
+        .collect();
     let chosen: Vec<(Delivered, i64)> = story
         .iter()
         .filter_map(|&(cohort, index, days)| {
@@ -145,7 +152,8 @@ pub async fn replaced_under_warranty(
     repairs::add_labor(db, actor, repair.id, labor).await?;
     let failed = format!("{}-FAILED-{:03}", inverter.part_number, n + 1);
     for (serial, direction) in [(failed, "removed"), (serial, "installed")] {
-        let line = NewRepairPart { part_id: inverter.id, quantity: 1, serial: Some(serial), direction: direction.into() };
+        let line =
+            NewRepairPart { part_id: inverter.id, quantity: 1, serial: Some(serial), direction: direction.into() };
         repairs::add_part(db, actor, repair.id, line).await?;
     }
     let story = RepairPatch {
@@ -155,12 +163,8 @@ pub async fn replaced_under_warranty(
     };
     repairs::update(db, actor, repair.id, story).await?;
     repairs::complete_on(db, actor, repair.id, Some(day)).await?;
-    let claim = NewClaim {
-        repair_id: repair.id,
-        causal_part_id: inverter.id,
-        failure_code: "P0A78".into(),
-        lines: None,
-    };
+    let claim =
+        NewClaim { repair_id: repair.id, causal_part_id: inverter.id, failure_code: "P0A78".into(), lines: None };
     let draft = claims::create(db, actor, claim).await?;
     claims::submit(db, actor, draft.id, None).await
 }

@@ -56,7 +56,14 @@ pub async fn seed_fleet(db: &DatabaseConnection, vehicles: u64, claims: u64) -> 
             let day = month.first_day() + Duration::days((i * 13 % 28) as i64);
             let model_year = day.year() + i32::from(day.month() >= 9);
             let vin = super::seed_repairs::demo_vin(&maker.code, &model.code, model_year, 100_000 + i as u32);
-            Some(Delivered { vin, oem_id: maker.id, model_id: model.id, model_year, in_service_date: day, country: "NO".into() })
+            Some(Delivered {
+                vin,
+                oem_id: maker.id,
+                model_id: model.id,
+                model_year,
+                in_service_date: day,
+                country: "NO".into(),
+            })
         })
         .collect();
     fleet::register_unchecked(db, None, delivered).await?;
@@ -101,7 +108,15 @@ pub async fn seed_fleet(db: &DatabaseConnection, vehicles: u64, claims: u64) -> 
             }
             let part = if emerging { planted } else { parts[dice.next(parts.len() as u64) as usize] };
             let (dealer, person) = &servicing[dice.next(servicing.len() as u64) as usize];
-            batch.push(Planned { vehicle_id, in_service, repaired, part, dealer: dealer.clone(), person: *person, roll: dice.next(100) });
+            batch.push(Planned {
+                vehicle_id,
+                in_service,
+                repaired,
+                part,
+                dealer: dealer.clone(),
+                person: *person,
+                roll: dice.next(100),
+            });
         }
         write_batch(db, maker.id, &maker.reporting_currency, &batch, &rates, today).await?;
         written += n;
@@ -171,7 +186,9 @@ async fn write_batch(
 ) -> Result<(), AppError> {
     let mut tx = LedgerTx::begin(db, None).await?;
     let year = today.year();
-    let highest = |column: claim::Column| claim::Entity::find().select_only().column_as(Expr::from(Func::max(Expr::col(column))), "m");
+    let highest = |column: claim::Column| {
+        claim::Entity::find().select_only().column_as(Expr::from(Func::max(Expr::col(column))), "m")
+    };
     let last_claim = highest(claim::Column::Id).into_tuple::<Option<i64>>().one(&*tx).await?.flatten().unwrap_or(0);
     let last_seq = highest(claim::Column::Seq)
         .filter(claim::Column::Year.eq(year))
@@ -215,8 +232,22 @@ async fn write_batch(
     super::bulk::insert(
         &*tx,
         "repair_orders",
-        &["number", "dealer_id", "seq", "vehicle_id", "odometer_km", "opened_on", "completed_on", "complaint", "cause",
-            "correction", "status", "created_by", "created_at", "updated_at"],
+        &[
+            "number",
+            "dealer_id",
+            "seq",
+            "vehicle_id",
+            "odometer_km",
+            "opened_on",
+            "completed_on",
+            "complaint",
+            "cause",
+            "correction",
+            "status",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
         repairs,
     )
     .await?;
@@ -239,9 +270,12 @@ async fn write_batch(
             ClaimStatus::Rejected => Some(0),
             _ => None,
         };
-        let submitted = (p.repaired + Duration::days(2)).and_hms_opt(9, 0, 0).map(|t| t.and_utc()).unwrap_or(now).min(now);
+        let submitted =
+            (p.repaired + Duration::days(2)).and_hms_opt(9, 0, 0).map(|t| t.and_utc()).unwrap_or(now).min(now);
         let decided = (steps >= 1).then(|| (submitted + Duration::hours(6 + (p.roll as i64 * 37) % 700)).min(now));
-        let paid = (steps >= 2).then(|| decided.map(|d| (d + Duration::hours(48 + (p.roll as i64 * 53) % 500)).min(now))).flatten();
+        let paid = (steps >= 2)
+            .then(|| decided.map(|d| (d + Duration::hours(48 + (p.roll as i64 * 53) % 500)).min(now)))
+            .flatten();
         let frozen = freeze::frozen_with(&p.dealer.currency, reporting, p.repaired, requested, rates);
         let approved_reporting = frozen.as_ref().zip(approved).and_then(|(f, a)| {
             super::rates::rules::convert(a, &p.dealer.currency, f.claim_per_eur, &f.currency, f.reporting_per_eur)
@@ -279,12 +313,40 @@ async fn write_batch(
         facts.push((p.dealer.id, requested, p.dealer.currency.clone()));
     }
     let mut columns = vec![
-        "number", "year", "seq", "dealer_id", "oem_id", "repair_id", "vehicle_id", "causal_part_id", "failure_code",
-        "status", "currency", "requested_minor", "approved_minor", "version", "appealed", "info_answered",
-        "submitted_at", "decided_at", "paid_at", "mis", "reporting_approved_minor", "created_by", "updated_by",
-        "created_at", "updated_at",
+        "number",
+        "year",
+        "seq",
+        "dealer_id",
+        "oem_id",
+        "repair_id",
+        "vehicle_id",
+        "causal_part_id",
+        "failure_code",
+        "status",
+        "currency",
+        "requested_minor",
+        "approved_minor",
+        "version",
+        "appealed",
+        "info_answered",
+        "submitted_at",
+        "decided_at",
+        "paid_at",
+        "mis",
+        "reporting_approved_minor",
+        "created_by",
+        "updated_by",
+        "created_at",
+        "updated_at",
     ];
-    columns.extend(["reporting_currency", "reporting_requested_minor", "rate_date", "claim_per_eur", "reporting_per_eur", "rate_source"]);
+    columns.extend([
+        "reporting_currency",
+        "reporting_requested_minor",
+        "rate_date",
+        "claim_per_eur",
+        "reporting_per_eur",
+        "rate_source",
+    ]);
     super::bulk::insert(&*tx, "claims", &columns, rows).await?;
     let ids: Vec<i64> = claim::Entity::find()
         .select_only()
@@ -298,8 +360,13 @@ async fn write_batch(
         .iter()
         .zip(&facts)
         .map(|(id, (dealer_id, requested, currency))| {
-            Change::new("claim", *id, "claim.created", json!({"requested_minor": requested, "currency": currency, "bench": true}))
-                .scoped(Some(*dealer_id), Some(oem_id))
+            Change::new(
+                "claim",
+                *id,
+                "claim.created",
+                json!({"requested_minor": requested, "currency": currency, "bench": true}),
+            )
+            .scoped(Some(*dealer_id), Some(oem_id))
         })
         .collect();
     tx.record_all(changes);

@@ -11,8 +11,8 @@ use crate::model::claim::{self as rules, ClaimAction, ClaimDto};
 use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
 use crate::server::entities::{claim, claim_check, dealer, oem, repair_order, vehicle, vehicle_model};
-use crate::server::rates;
 use crate::server::ledger::LedgerTx;
+use crate::server::rates;
 use crate::server::reader::Reader;
 
 /// Submits a draft: the six checks run and are stored. A failing check 1–4

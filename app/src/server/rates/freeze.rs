@@ -49,7 +49,11 @@ pub async fn all_rates(db: &impl ConnectionTrait) -> Result<Rates, AppError> {
 /// The rate date and both rates for a repair date: the latest date at most
 /// `LOOKBACK_DAYS` before it on which both currencies are quoted (`None`
 /// series = the euro, quoted every day at 1).
-fn pick(claim: Option<&Series>, reporting: Option<&Series>, repair_date: NaiveDate) -> Option<(NaiveDate, Decimal, Decimal, String)> {
+fn pick(
+    claim: Option<&Series>,
+    reporting: Option<&Series>,
+    repair_date: NaiveDate,
+) -> Option<(NaiveDate, Decimal, Decimal, String)> {
     let euro = (Decimal::ONE, "ecb".to_string());
     (0..=rules::LOOKBACK_DAYS).map(|back| repair_date - Duration::days(back)).find_map(|day| {
         let of = |series: Option<&Series>| match series {
@@ -85,7 +89,8 @@ pub fn frozen_with(
     let series = |currency: &str| if currency == "EUR" { Ok(None) } else { rates.get(currency).map(Some).ok_or(()) };
     let (claim_series, reporting_series) = (series(claim_currency).ok()?, series(reporting_currency).ok()?);
     let (rate_date, claim_per_eur, reporting_per_eur, source) = pick(claim_series, reporting_series, repair_date)?;
-    let converted = rules::convert(requested_minor, claim_currency, claim_per_eur, reporting_currency, reporting_per_eur)?;
+    let converted =
+        rules::convert(requested_minor, claim_currency, claim_per_eur, reporting_currency, reporting_per_eur)?;
     Some(Frozen {
         currency: reporting_currency.to_string(),
         requested_minor: converted,
@@ -132,7 +137,8 @@ pub fn approved(claim: &claim::Model, approved_minor: i64) -> Option<i64> {
 pub fn dto(claim: &claim::Model) -> Option<ReportingDto> {
     let claim_rate: Decimal = claim.claim_per_eur.as_deref()?.parse().ok()?;
     let reporting_rate: Decimal = claim.reporting_per_eur.as_deref()?.parse().ok()?;
-    let rate = if claim_rate.is_zero() { Decimal::ZERO } else { (reporting_rate / claim_rate).round_dp(10).normalize() };
+    let rate =
+        if claim_rate.is_zero() { Decimal::ZERO } else { (reporting_rate / claim_rate).round_dp(10).normalize() };
     Some(ReportingDto {
         currency: claim.reporting_currency.clone()?,
         requested_minor: claim.reporting_requested_minor?,
@@ -166,7 +172,13 @@ pub fn columns(frozen: Option<&Frozen>) -> Vec<(claim::Column, sea_orm::Value)> 
 pub async fn convert_waiting(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     let waiting: Vec<(i64, String, i64, Option<i64>, i64, NaiveDate)> = claim::Entity::find()
         .select_only()
-        .columns([claim::Column::Id, claim::Column::Currency, claim::Column::RequestedMinor, claim::Column::ApprovedMinor, claim::Column::OemId])
+        .columns([
+            claim::Column::Id,
+            claim::Column::Currency,
+            claim::Column::RequestedMinor,
+            claim::Column::ApprovedMinor,
+            claim::Column::OemId,
+        ])
         .column(repair_order::Column::OpenedOn)
         .inner_join(repair_order::Entity)
         .filter(claim::Column::SubmittedAt.is_not_null())
@@ -223,10 +235,7 @@ mod tests {
     }
 
     fn series(points: &[(&str, &str, &str)]) -> Series {
-        points
-            .iter()
-            .map(|(d, r, s)| (date(d), (Decimal::from_str(r).unwrap_or_default(), (*s).to_string())))
-            .collect()
+        points.iter().map(|(d, r, s)| (date(d), (Decimal::from_str(r).unwrap_or_default(), (*s).to_string()))).collect()
     }
 
     #[test]

@@ -95,7 +95,12 @@ pub async fn set_manual(db: &DatabaseConnection, actor: &Actor, input: NewRate) 
         tracing::info!(converted, "claims converted with the new rate");
     }
     tx.commit().await?;
-    Ok(RateDto { currency: row.currency, on_date: row.on_date, per_eur: row.per_eur.to_string(), source: "manual".into() })
+    Ok(RateDto {
+        currency: row.currency,
+        on_date: row.on_date,
+        per_eur: row.per_eur.to_string(),
+        source: "manual".into(),
+    })
 }
 
 /// An admin imports an ECB file (`eurofxref-hist.csv` or `eurofxref.csv`):
@@ -235,10 +240,8 @@ async fn existing(
     let (Some(first), Some(last)) = (rows.iter().map(|r| r.on_date).min(), rows.iter().map(|r| r.on_date).max()) else {
         return Ok(HashMap::new());
     };
-    let stored = exchange_rate::Entity::find()
-        .filter(exchange_rate::Column::OnDate.between(first, last))
-        .all(db)
-        .await?;
+    let stored =
+        exchange_rate::Entity::find().filter(exchange_rate::Column::OnDate.between(first, last)).all(db).await?;
     Ok(stored
         .into_iter()
         .filter_map(|r| Some(((r.currency, r.on_date), (r.per_eur.parse::<Decimal>().ok()?.normalize(), r.source))))

@@ -6,7 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 use serde_json::json;
 
 use super::chain::Chains;
@@ -178,7 +181,8 @@ pub async fn refresh(db: &DatabaseConnection, oem_ids: Option<Vec<i64>>, today: 
 }
 
 async fn raise(db: &impl ConnectionTrait, c: &Candidate) -> Result<alert::Model, AppError> {
-    let explanation = field::explain(&c.part_number, c.claims, c.vehicles, c.from, c.to, c.verdict.expected, c.verdict.p_value);
+    let explanation =
+        field::explain(&c.part_number, c.claims, c.vehicles, c.from, c.to, c.verdict.expected, c.verdict.p_value);
     Ok(alert::ActiveModel {
         oem_id: Set(c.oem_id),
         part_id: Set(c.part_id),
@@ -287,8 +291,14 @@ async fn dtos(db: &DatabaseConnection, rows: Vec<alert::Model>) -> Result<Vec<Al
         .await?
         .into_iter()
         .collect();
-    let oem_codes: HashMap<i64, String> =
-        oem::Entity::find().select_only().columns([oem::Column::Id, oem::Column::Code]).into_tuple().all(db).await?.into_iter().collect();
+    let oem_codes: HashMap<i64, String> = oem::Entity::find()
+        .select_only()
+        .columns([oem::Column::Id, oem::Column::Code])
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let names: HashMap<i64, String> = user::Entity::find()
         .select_only()
         .columns([user::Column::Id, user::Column::DisplayName])

@@ -71,13 +71,7 @@ pub(crate) const COLUMNS: [&str; 7] = [
 
 /// The claims of the scope submitted in the period (never-submitted drafts
 /// and withdrawn claims left out), aliased `c` with `v`, `m`, `p`, `d`.
-pub(crate) fn submitted_in(
-    scope: &Scope,
-    period: &Period,
-    query: &ReportQuery,
-    chains: &Chains,
-    select: &str,
-) -> Sql {
+pub(crate) fn submitted_in(scope: &Scope, period: &Period, query: &ReportQuery, chains: &Chains, select: &str) -> Sql {
     let start = period.from.and_time(NaiveTime::MIN).and_utc();
     let end = (period.to + Duration::days(1)).and_time(NaiveTime::MIN).and_utc();
     let mut sql = Sql::new(select);

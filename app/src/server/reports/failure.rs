@@ -62,7 +62,15 @@ async fn vehicles_by_day(
 
 /// Claims at MIS ≤ `mis` on vehicles in service in `[from, to]`, aliased
 /// `c` and `v`, ready for a `GROUP BY`.
-fn claims_at(scope: &Scope, query: &ReportQuery, chains: &Chains, mis: i32, from: NaiveDate, to: NaiveDate, select: &str) -> Sql {
+fn claims_at(
+    scope: &Scope,
+    query: &ReportQuery,
+    chains: &Chains,
+    mis: i32,
+    from: NaiveDate,
+    to: NaiveDate,
+    select: &str,
+) -> Sql {
     let mut sql = Sql::new(select);
     sql.push(
         "FROM claims c JOIN vehicles v ON v.id = c.vehicle_id \
@@ -101,7 +109,8 @@ pub(super) async fn failure_rate(
          Claims are every submitted claim but withdrawn ones, a causal part and the parts it supersedes counted as one."
     )];
     if period.to > matured {
-        notes.push(format!("Cohorts after {} have not matured at {mis} months in service yet.", YearMonth::of(matured)));
+        notes
+            .push(format!("Cohorts after {} have not matured at {mis} months in service yet.", YearMonth::of(matured)));
     }
     let mut report = if query.part_id.is_some() || query.model_id.is_some() {
         by_cohort(db, scope, period, query, &chains, mis, (from, to), &vehicles).await?
@@ -159,8 +168,12 @@ async fn by_cohort(
     };
     let total = cohorts.values().fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
     let columns = ["cohort", "vehicles", "claims", "per_1000", "cost_per_vehicle_minor"];
-    let totals: serde_json::Map<String, Value> =
-        columns.iter().skip(1).zip(row(Value::Null, total).into_iter().skip(1)).map(|(c, v)| ((*c).to_string(), v)).collect();
+    let totals: serde_json::Map<String, Value> = columns
+        .iter()
+        .skip(1)
+        .zip(row(Value::Null, total).into_iter().skip(1))
+        .map(|(c, v)| ((*c).to_string(), v))
+        .collect();
     Ok(ReportDto {
         name: ReportName::FailureRate,
         currency: scope.currency.clone(),
@@ -204,7 +217,9 @@ async fn top_parts(
     let rate = |claims: i64| per_1000(claims.max(0) as u64, fleet.max(0) as u64).map_or(Value::Null, round2);
     let rows = ranked
         .iter()
-        .map(|(id, claims)| vec![json!(numbers.get(id).cloned().unwrap_or_default()), json!(fleet), json!(claims), rate(*claims)])
+        .map(|(id, claims)| {
+            vec![json!(numbers.get(id).cloned().unwrap_or_default()), json!(fleet), json!(claims), rate(*claims)]
+        })
         .collect();
     let claims: i64 = ranked.iter().map(|(_, n)| n).sum();
     Ok(ReportDto {

@@ -58,8 +58,12 @@ pub async fn report(
         params["group_by"] = json!(group_by);
     }
     let mut report = match name {
-        ReportName::ClaimsCost => cost::claims_cost(&reader, &scope, &period, query, group_by.unwrap_or("model")).await?,
-        ReportName::CycleTime => cycle::cycle_time(&reader, &scope, &period, query, group_by.unwrap_or("month")).await?,
+        ReportName::ClaimsCost => {
+            cost::claims_cost(&reader, &scope, &period, query, group_by.unwrap_or("model")).await?
+        }
+        ReportName::CycleTime => {
+            cycle::cycle_time(&reader, &scope, &period, query, group_by.unwrap_or("month")).await?
+        }
         ReportName::FailureRate => {
             let mis = query.mis.unwrap_or(3);
             if !(1..=MAX_MIS).contains(&mis) {
@@ -106,8 +110,14 @@ pub(crate) struct Period {
 impl Period {
     /// Defaults to the last 12 months: this month and the eleven before.
     fn of(query: &ReportQuery, today: NaiveDate) -> Result<Self, AppError> {
-        let to = query.to.unwrap_or(today);
-        let from = query.from.unwrap_or_else(|| YearMonth::of(to).plus(-11).first_day());
+        let sane = |field: &str, date: Option<NaiveDate>| match date {
+            Some(d) if !(1990..=2100).contains(&chrono::Datelike::year(&d)) => {
+                Err(AppError::field(field, "must be a date between 1990 and 2100"))
+            }
+            _ => Ok(date),
+        };
+        let to = sane("to", query.to)?.unwrap_or(today);
+        let from = sane("from", query.from)?.unwrap_or_else(|| YearMonth::of(to).plus(-11).first_day());
         if from > to {
             return Err(AppError::field("from", "must not be after `to`"));
         }
@@ -129,7 +139,11 @@ fn grouping(name: ReportName, raw: Option<&str>) -> Result<Option<&'static str>,
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(allowed.first().copied()),
         Some(raw) => allowed.iter().copied().find(|g| *g == raw).map(Some).ok_or_else(|| {
-            let choices = if allowed.is_empty() { "nothing: this report has no grouping".to_string() } else { allowed.join(", ") };
+            let choices = if allowed.is_empty() {
+                "nothing: this report has no grouping".to_string()
+            } else {
+                allowed.join(", ")
+            };
             AppError::field("group_by", format!("must be one of {choices}"))
         }),
     }

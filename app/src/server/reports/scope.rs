@@ -53,12 +53,8 @@ impl Scope {
                 .filter(claim::Column::DealerId.eq(dealer));
             oems = oems.filter(oem::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(worked_for)));
         }
-        let found: Vec<(i64, String)> = oems
-            .select_only()
-            .columns([oem::Column::Id, oem::Column::ReportingCurrency])
-            .into_tuple()
-            .all(db)
-            .await?;
+        let found: Vec<(i64, String)> =
+            oems.select_only().columns([oem::Column::Id, oem::Column::ReportingCurrency]).into_tuple().all(db).await?;
         if oem_id.is_some() && found.is_empty() {
             return Err(AppError::NotFound);
         }
@@ -71,7 +67,10 @@ impl Scope {
             many => {
                 return Err(AppError::field(
                     "oem_id",
-                    format!("the OEMs in this report use different reporting currencies ({}): choose one", many.join(", ")),
+                    format!(
+                        "the OEMs in this report use different reporting currencies ({}): choose one",
+                        many.join(", ")
+                    ),
                 ));
             }
         };
