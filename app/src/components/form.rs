@@ -94,3 +94,23 @@ pub fn NextPage(href: Option<String>) -> impl IntoView {
     let i18n = crate::i18n::use_i18n();
     href.map(|href| view! { <p><a class="btn" href=href>{crate::i18n::t!(i18n, users_more)}</a></p> })
 }
+
+/// The `from` and `to` date fields of a GET filter form, filled from the URL.
+#[component]
+pub fn DateRange(
+    #[prop(into)] from: Signal<Option<chrono::NaiveDate>>,
+    #[prop(into)] to: Signal<Option<chrono::NaiveDate>>,
+) -> impl IntoView {
+    let i18n = crate::i18n::use_i18n();
+    let text = |date: Option<chrono::NaiveDate>| date.map(|d| d.to_string()).unwrap_or_default();
+    view! {
+        <div class="field">
+            <label for="from">{crate::i18n::t!(i18n, report_from)}</label>
+            <input id="from" name="from" type="date" prop:value=move || text(from.get()) />
+        </div>
+        <div class="field">
+            <label for="to">{crate::i18n::t!(i18n, report_to)}</label>
+            <input id="to" name="to" type="date" prop:value=move || text(to.get()) />
+        </div>
+    }
+}

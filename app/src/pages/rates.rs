@@ -7,7 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::reports::{SetRate, list_rates};
-use crate::components::form::{ErrorAlert, FieldError, FormError, NextPage, url_encode};
+use crate::components::form::{DateRange, ErrorAlert, FieldError, FormError, NextPage, url_encode};
 use crate::components::guard::RequireRole;
 use crate::components::upload::{CsvUpload, UploadOutcome, UploadResult};
 use crate::i18n::{t, t_string, use_i18n};
@@ -85,14 +85,7 @@ fn Rates() -> impl IntoView {
                     <label for="currency">{t!(i18n, rates_currency)}</label>
                     <input id="currency" name="currency" type="text" size="4" prop:value=move || filter().currency.unwrap_or_default() />
                 </div>
-                <div class="field">
-                    <label for="from">{t!(i18n, report_from)}</label>
-                    <input id="from" name="from" type="date" prop:value=move || filter().from.map(|d| d.to_string()).unwrap_or_default() />
-                </div>
-                <div class="field">
-                    <label for="to">{t!(i18n, report_to)}</label>
-                    <input id="to" name="to" type="date" prop:value=move || filter().to.map(|d| d.to_string()).unwrap_or_default() />
-                </div>
+                <DateRange from=Signal::derive(move || filter().from) to=Signal::derive(move || filter().to) />
                 <button type="submit" class="btn">{t!(i18n, users_filter)}</button>
             </Form>
             <Transition fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::api::network::{list_dealers, oems_with_models};
 use crate::api::reports::{get_report, list_alerts};
 use crate::components::chart::BarChart;
-use crate::components::form::{ErrorAlert, IdFilter, url_encode};
+use crate::components::form::{DateRange, ErrorAlert, IdFilter, url_encode};
 use crate::components::guard::RequireRole;
 use crate::components::session::use_session;
 use crate::i18n::{t, t_string, use_i18n};
@@ -108,14 +108,7 @@ fn Reports() -> impl IntoView {
                 {ReportName::ALL.into_iter().map(tab).collect_view()}
             </nav>
             <Form method="GET" action="" attr:class="filters no-print">
-                <div class="field">
-                    <label for="from">{t!(i18n, report_from)}</label>
-                    <input id="from" name="from" type="date" prop:value=move || filter().from.map(|d| d.to_string()).unwrap_or_default() />
-                </div>
-                <div class="field">
-                    <label for="to">{t!(i18n, report_to)}</label>
-                    <input id="to" name="to" type="date" prop:value=move || filter().to.map(|d| d.to_string()).unwrap_or_default() />
-                </div>
+                <DateRange from=Signal::derive(move || filter().from) to=Signal::derive(move || filter().to) />
                 {move || (!name().groupings().is_empty()).then(|| view! {
                     <div class="field">
                         <label for="group_by">{t!(i18n, report_group_by)}</label>

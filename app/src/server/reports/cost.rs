@@ -81,13 +81,7 @@ pub(crate) fn submitted_in(scope: &Scope, period: &Period, query: &ReportQuery, 
          WHERE c.submitted_at IS NOT NULL AND c.status <> 'withdrawn' AND c.submitted_at >= ? AND c.submitted_at < ?",
         [start.into(), end.into()],
     );
-    scope.claims(&mut sql);
-    if let Some(model) = query.model_id {
-        sql.push("AND v.model_id = ?", [model.into()]);
-    }
-    if let Some(part) = query.part_id {
-        sql.ids_in("c.causal_part_id", &chains.members(part));
-    }
+    super::narrow(&mut sql, scope, query, chains);
     sql
 }
 
@@ -147,8 +141,7 @@ pub(super) async fn claims_cost(
         ordered.sort_by(|a, b| b.1.requested.cmp(&a.1.requested).then(a.0.cmp(&b.0)));
     }
     let totals_row = total.row(json!("total"));
-    let totals: serde_json::Map<String, Value> =
-        COLUMNS.iter().skip(1).zip(totals_row.into_iter().skip(1)).map(|(c, v)| ((*c).to_string(), v)).collect();
+    let totals = super::totals(&COLUMNS, totals_row);
     let mut notes = Vec::new();
     if total.unconverted > 0 {
         notes.push(format!(
@@ -162,7 +155,7 @@ pub(super) async fn claims_cost(
         params: Value::Null,
         columns: COLUMNS.iter().map(|c| (*c).to_string()).collect(),
         rows: ordered.into_iter().map(|(group, sums)| sums.row(json!(group))).collect(),
-        totals: Value::Object(totals),
+        totals,
         notes,
         queue: Vec::new(),
     })

@@ -86,8 +86,7 @@ pub(super) async fn cycle_time(
         }
     }
     let totals_row = all.row(json!("total"));
-    let totals: serde_json::Map<String, Value> =
-        COLUMNS.iter().skip(1).zip(totals_row.into_iter().skip(1)).map(|(c, v)| ((*c).to_string(), v)).collect();
+    let totals = super::totals(&COLUMNS, totals_row);
     let queue = open_queue(db, scope, query, &chains).await?;
     Ok(ReportDto {
         name: ReportName::CycleTime,
@@ -95,7 +94,7 @@ pub(super) async fn cycle_time(
         params: Value::Null,
         columns: COLUMNS.iter().map(|c| (*c).to_string()).collect(),
         rows: groups.into_iter().map(|(group, d)| d.row(json!(group))).collect(),
-        totals: Value::Object(totals),
+        totals,
         notes: vec!["Days are counted from the first submission; a claim decided again after an appeal counts its last decision.".into()],
         queue,
     })
@@ -116,13 +115,7 @@ async fn open_queue(
     ));
     // The select's `?` is now: the first value bound.
     sql.push("", [Utc::now().into()]);
-    scope.claims(&mut sql);
-    if let Some(model) = query.model_id {
-        sql.push("AND v.model_id = ?", [model.into()]);
-    }
-    if let Some(part) = query.part_id {
-        sql.ids_in("c.causal_part_id", &chains.members(part));
-    }
+    super::narrow(&mut sql, scope, query, chains);
     let mut counts = [0u64; AGE_BUCKETS.len()];
     for row in sql.all(db).await? {
         let days = get::<Option<f64>>(&row, "age")?.unwrap_or(0.0).floor() as i64;

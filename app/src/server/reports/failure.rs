@@ -78,13 +78,7 @@ fn claims_at(
          AND v.in_service_date >= ? AND v.in_service_date <= ?",
         [mis.into(), from.into(), to.into()],
     );
-    scope.claims(&mut sql);
-    if let Some(model) = query.model_id {
-        sql.push("AND v.model_id = ?", [model.into()]);
-    }
-    if let Some(part) = query.part_id {
-        sql.ids_in("c.causal_part_id", &chains.members(part));
-    }
+    super::narrow(&mut sql, scope, query, chains);
     sql
 }
 
@@ -168,19 +162,14 @@ async fn by_cohort(
     };
     let total = cohorts.values().fold((0, 0, 0), |a, c| (a.0 + c.0, a.1 + c.1, a.2 + c.2));
     let columns = ["cohort", "vehicles", "claims", "per_1000", "cost_per_vehicle_minor"];
-    let totals: serde_json::Map<String, Value> = columns
-        .iter()
-        .skip(1)
-        .zip(row(Value::Null, total).into_iter().skip(1))
-        .map(|(c, v)| ((*c).to_string(), v))
-        .collect();
+    let totals = super::totals(&columns, row(Value::Null, total));
     Ok(ReportDto {
         name: ReportName::FailureRate,
         currency: scope.currency.clone(),
         params: Value::Null,
         columns: columns.iter().map(|c| (*c).to_string()).collect(),
         rows: cohorts.into_iter().map(|(m, sums)| row(json!(m.to_string()), sums)).collect(),
-        totals: Value::Object(totals),
+        totals,
         notes: Vec::new(),
         queue: Vec::new(),
     })

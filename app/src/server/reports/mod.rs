@@ -149,6 +149,23 @@ fn grouping(name: ReportName, raw: Option<&str>) -> Result<Option<&'static str>,
     }
 }
 
+/// Narrows claims aliased `c` (with their vehicle `v`) to the scope, the
+/// model and the part's supersession chain asked for.
+pub(crate) fn narrow(sql: &mut sql::Sql, scope: &Scope, query: &ReportQuery, chains: &chain::Chains) {
+    scope.claims(sql);
+    if let Some(model) = query.model_id {
+        sql.push("AND v.model_id = ?", [model.into()]);
+    }
+    if let Some(part) = query.part_id {
+        sql.ids_in("c.causal_part_id", &chains.members(part));
+    }
+}
+
+/// A totals row (its first cell the label) keyed by column.
+pub(crate) fn totals(columns: &[&str], row: Vec<Value>) -> Value {
+    Value::Object(columns.iter().skip(1).zip(row.into_iter().skip(1)).map(|(c, v)| ((*c).to_string(), v)).collect())
+}
+
 /// A share as a fraction with four decimals (`None` for 0 ÷ 0).
 pub(crate) fn share(part: i64, whole: i64) -> Value {
     if whole == 0 {
