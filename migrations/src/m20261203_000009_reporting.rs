@@ -48,6 +48,7 @@ impl MigrationTrait for Migration {
             .await?;
         for column in [
             integer_null(Claims::Mis),
+            big_integer_null(Claims::ModelId),
             string_len_null(Claims::ReportingCurrency, 3),
             big_integer_null(Claims::ReportingRequestedMinor),
             big_integer_null(Claims::ReportingApprovedMinor),
@@ -59,6 +60,37 @@ impl MigrationTrait for Migration {
             let mut column = column;
             manager.alter_table(Table::alter().table(Claims::Table).add_column(&mut column).to_owned()).await?;
         }
+        backfill(manager).await?;
+        // Reports read an OEM's claims submitted in a period: every column
+        // they group or sum by is in the index, so they never read the table.
+        let mut covering = Index::create();
+        covering.name("idx_claims_oem_report").table(Claims::Table);
+        for column in [
+            Claims::OemId,
+            Claims::SubmittedAt,
+            Claims::Status,
+            Claims::ReportingCurrency,
+            Claims::ReportingRequestedMinor,
+            Claims::ReportingApprovedMinor,
+            Claims::ModelId,
+            Claims::CausalPartId,
+            Claims::DealerId,
+            Claims::DecidedAt,
+            Claims::PaidAt,
+        ] {
+            covering.col(column);
+        }
+        manager.create_index(covering.to_owned()).await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_claims_dealer_submitted")
+                    .table(Claims::Table)
+                    .col(Claims::DealerId)
+                    .col(Claims::SubmittedAt)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()
@@ -122,8 +154,12 @@ impl MigrationTrait for Migration {
         manager.drop_table(Table::drop().table(Alerts::Table).to_owned()).await?;
         manager.drop_index(Index::drop().name("idx_vehicles_oem_in_service").table(Vehicles::Table).to_owned()).await?;
         manager.drop_index(Index::drop().name("idx_claims_oem_mis").table(Claims::Table).to_owned()).await?;
+        for name in ["idx_claims_oem_report", "idx_claims_dealer_submitted"] {
+            manager.drop_index(Index::drop().name(name).table(Claims::Table).to_owned()).await?;
+        }
         for column in [
             Claims::Mis,
+            Claims::ModelId,
             Claims::ReportingCurrency,
             Claims::ReportingRequestedMinor,
             Claims::ReportingApprovedMinor,
@@ -137,6 +173,44 @@ impl MigrationTrait for Migration {
         manager.drop_table(Table::drop().table(ExchangeRates::Table).to_owned()).await?;
         manager.alter_table(Table::alter().table(Oems::Table).drop_column(Oems::ReportingCurrency).to_owned()).await
     }
+}
+
+/// Existing claims get their vehicle's model and their months in service
+/// (DESIGN §10: e(d) = 12·Δyear + Δmonth, minus 1 when day(d) < day(in
+/// service); MIS = e(repair date) + 1 — the rule `app::model::field::mis`
+/// keeps, restated here because migrations cannot depend on the app).
+async fn backfill(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    use chrono::Datelike;
+    use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
+    let db = manager.get_connection();
+    let backend = db.get_database_backend();
+    db.execute_unprepared(
+        "UPDATE claims SET model_id = (SELECT vehicles.model_id FROM vehicles WHERE vehicles.id = claims.vehicle_id)",
+    )
+    .await?;
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT claims.id AS id, vehicles.in_service_date AS in_service, repair_orders.opened_on AS opened \
+             FROM claims JOIN vehicles ON vehicles.id = claims.vehicle_id \
+             JOIN repair_orders ON repair_orders.id = claims.repair_id",
+        ))
+        .await?;
+    for row in rows {
+        let id: i64 = row.try_get("", "id")?;
+        let in_service: chrono::NaiveDate = row.try_get("", "in_service")?;
+        let opened: chrono::NaiveDate = row.try_get("", "opened")?;
+        let elapsed = 12 * (opened.year() - in_service.year()) + opened.month() as i32
+            - in_service.month() as i32
+            - i32::from(opened.day() < in_service.day());
+        let update = Query::update()
+            .table(Claims::Table)
+            .value(Claims::Mis, elapsed + 1)
+            .and_where(Expr::col(Claims::Id).eq(id))
+            .to_owned();
+        db.execute(&update).await?;
+    }
+    Ok(())
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -173,7 +247,15 @@ enum ExchangeRates {
 #[derive(DeriveIden, Clone, Copy)]
 enum Claims {
     Table,
+    Id,
     OemId,
+    DealerId,
+    SubmittedAt,
+    ModelId,
+    CausalPartId,
+    DecidedAt,
+    PaidAt,
+    Status,
     Mis,
     ReportingCurrency,
     ReportingRequestedMinor,

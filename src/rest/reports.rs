@@ -69,7 +69,8 @@ pub async fn import_rates(
 /// `claims-cost`, `cycle-time` or `failure-rate`; with `.csv` after the
 /// name, the same rows as CSV (header row, no totals).
 #[utoipa::path(get, path = "/api/v1/reports/{name}", tag = "reports", params(("name" = String, Path), ReportQuery),
-    responses((status = 200, body = ReportDto), (status = 404, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)),
+    responses((status = 200, description = "The report; as CSV when the name ends in `.csv`",
+        content((ReportDto = "application/json"), (String = "text/csv"))), (status = 404, body = app::model::error::ErrorBody), (status = 422, body = app::model::error::ErrorBody)),
     security(("bearer" = [])))]
 pub async fn report(
     State(state): State<AppState>,

@@ -295,6 +295,27 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     Some(low + (rank - below as f64) * (high - low))
 }
 
+/// [`percentile`] of values given as ascending `(value, count)` pairs (a
+/// histogram, as the database counts them), without expanding them.
+pub fn percentile_counted(sorted: &[(f64, u64)], p: f64) -> Option<f64> {
+    let total: u64 = sorted.iter().map(|(_, n)| n).sum();
+    if total == 0 || !(0.0..=1.0).contains(&p) {
+        return None;
+    }
+    let rank = (total - 1) as f64 * p;
+    let (below, above) = (rank.floor() as u64, rank.ceil() as u64);
+    // The value at a 0-based rank: the one whose run of counts covers it.
+    let at = |k: u64| {
+        let mut seen = 0;
+        sorted.iter().find(|(_, n)| {
+            seen += n;
+            k < seen
+        })
+    };
+    let (low, high) = (at(below)?.0, at(above)?.0);
+    Some(low + (rank - below as f64) * (high - low))
+}
+
 /// The 50th percentile, by the same definition.
 pub fn median(sorted: &[f64]) -> Option<f64> {
     percentile(sorted, 0.5)

@@ -67,9 +67,9 @@ pub async fn seed_fleet(db: &DatabaseConnection, vehicles: u64, claims: u64) -> 
         })
         .collect();
     fleet::register_unchecked(db, None, delivered).await?;
-    let fleet: Vec<(i64, NaiveDate)> = vehicle::Entity::find()
+    let fleet: Vec<(i64, i64, NaiveDate)> = vehicle::Entity::find()
         .select_only()
-        .columns([vehicle::Column::Id, vehicle::Column::InServiceDate])
+        .columns([vehicle::Column::Id, vehicle::Column::ModelId, vehicle::Column::InServiceDate])
         .filter(vehicle::Column::OemId.eq(maker.id))
         .filter(vehicle::Column::Vin.like("LSV%"))
         .order_by_asc(vehicle::Column::Id)
@@ -96,20 +96,25 @@ pub async fn seed_fleet(db: &DatabaseConnection, vehicles: u64, claims: u64) -> 
     while (written as u64) < claims {
         let n = BATCH.min(claims as usize - written);
         let mut batch = Vec::with_capacity(n);
-        for i in written..written + n {
-            let (vehicle_id, in_service) = fleet[dice.next(fleet.len() as u64) as usize];
-            let cohort = YearMonth::of(in_service);
-            // One claim in 40 is the planted part, early in the life of the latest matured cars.
-            let emerging = i % 40 == 0 && cohort >= recent_from && cohort <= latest;
-            let days = if emerging { 10 + dice.next(70) } else { 5 + dice.next(1_000) } as i64;
-            let repaired = in_service + Duration::days(days);
-            if repaired >= today {
+        let mut i = written;
+        while batch.len() < n {
+            i += 1;
+            let (vehicle_id, model_id, in_service) = fleet[dice.next(fleet.len() as u64) as usize];
+            let age = (today - in_service).num_days();
+            if age < 12 {
                 continue;
             }
+            let cohort = YearMonth::of(in_service);
+            // One claim in 40 is the planted part, early in the life of the latest matured cars.
+            let emerging = i.is_multiple_of(40) && cohort >= recent_from && cohort <= latest;
+            let span = if emerging { 70 } else { 1_000 };
+            let days = 5 + dice.next(span.min(age as u64 - 6)) as i64;
+            let repaired = in_service + Duration::days(days);
             let part = if emerging { planted } else { parts[dice.next(parts.len() as u64) as usize] };
             let (dealer, person) = &servicing[dice.next(servicing.len() as u64) as usize];
             batch.push(Planned {
                 vehicle_id,
+                model_id,
                 in_service,
                 repaired,
                 part,
@@ -154,6 +159,7 @@ async fn dealers_of(db: &DatabaseConnection, oem_id: i64) -> Result<Vec<(dealer:
 /// One claim to write.
 struct Planned {
     vehicle_id: i64,
+    model_id: i64,
     in_service: NaiveDate,
     repaired: NaiveDate,
     part: i64,
@@ -302,6 +308,7 @@ async fn write_batch(
             decided.into(),
             paid.into(),
             Some(field::mis(p.in_service, p.repaired)).into(),
+            Some(p.model_id).into(),
             approved_reporting.into(),
             p.person.into(),
             p.person.into(),
@@ -333,6 +340,7 @@ async fn write_batch(
         "decided_at",
         "paid_at",
         "mis",
+        "model_id",
         "reporting_approved_minor",
         "created_by",
         "updated_by",

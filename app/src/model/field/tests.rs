@@ -160,3 +160,14 @@ fn open_claims_fall_in_age_buckets_by_whole_days() {
     assert_eq!(labels, ["0–7 days", "8–14 days", "15–30 days", "over 30 days"]);
     assert_eq!(bucket_label(4), "");
 }
+
+#[test]
+fn a_counted_percentile_equals_the_percentile_of_the_values_it_counts() {
+    let values = [1.0, 1.0, 2.5, 2.5, 2.5, 4.0, 9.0, 9.0, 9.0, 9.0];
+    let counted = [(1.0, 2), (2.5, 3), (4.0, 1), (9.0, 4)];
+    for p in [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0] {
+        assert_eq!(percentile_counted(&counted, p), percentile(&values, p), "p = {p}");
+    }
+    assert_eq!(percentile_counted(&[], 0.5), None);
+    assert_eq!(percentile_counted(&[(3.0, 0)], 0.5), None);
+}

@@ -85,6 +85,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewClaim) -> 
         decided_at: Set(None),
         paid_at: Set(None),
         mis: Set(Some(crate::model::field::mis(vehicle.in_service_date, repair.opened_on))),
+        model_id: Set(Some(vehicle.model_id)),
         created_by: Set(actor.user_id),
         updated_by: Set(actor.user_id),
         created_at: Set(now),

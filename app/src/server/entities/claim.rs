@@ -31,6 +31,8 @@ pub struct Model {
     pub paid_at: Option<DateTimeUtc>,
     /// Months in service at the repair (DESIGN §10), fixed when created.
     pub mis: Option<i32>,
+    /// The vehicle's model, kept on the claim for reports (never changes).
+    pub model_id: Option<i64>,
     /// Frozen at submission (DESIGN §9); all `None` when no rate was found.
     pub reporting_currency: Option<String>,
     pub reporting_requested_minor: Option<i64>,

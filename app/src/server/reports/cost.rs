@@ -1,7 +1,7 @@
 //! `claims-cost`: claims submitted in the period, by model, part, dealer,
 //! country or month, in the reporting currency (DESIGN §10).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveTime};
 use serde_json::{Value, json};
@@ -11,6 +11,7 @@ use super::{Period, Scope, chain::Chains, share};
 use crate::model::AppError;
 use crate::model::claim::ClaimStatus;
 use crate::model::reporting::{ReportDto, ReportName, ReportQuery};
+use crate::server::entities::{dealer, part, vehicle_model};
 use crate::server::reader::Reader;
 
 /// Decided: a decision was made (paid claims were approved first).
@@ -70,19 +71,84 @@ pub(crate) const COLUMNS: [&str; 7] = [
 ];
 
 /// The claims of the scope submitted in the period (never-submitted drafts
-/// and withdrawn claims left out), aliased `c` with `v`, `m`, `p`, `d`.
+/// and withdrawn claims left out), aliased `c`, read from the covering
+/// index alone: groups are ids, named afterwards ([`Labels`]).
 pub(crate) fn submitted_in(scope: &Scope, period: &Period, query: &ReportQuery, chains: &Chains, select: &str) -> Sql {
     let start = period.from.and_time(NaiveTime::MIN).and_utc();
     let end = (period.to + Duration::days(1)).and_time(NaiveTime::MIN).and_utc();
     let mut sql = Sql::new(select);
     sql.push(
-        "FROM claims c JOIN vehicles v ON v.id = c.vehicle_id JOIN vehicle_models m ON m.id = v.model_id \
-         JOIN parts p ON p.id = c.causal_part_id JOIN dealers d ON d.id = c.dealer_id \
-         WHERE c.submitted_at IS NOT NULL AND c.status <> 'withdrawn' AND c.submitted_at >= ? AND c.submitted_at < ?",
+        "FROM claims c WHERE c.submitted_at IS NOT NULL AND c.status <> 'withdrawn' AND c.submitted_at >= ? AND c.submitted_at < ?",
         [start.into(), end.into()],
     );
     super::narrow(&mut sql, scope, query, chains);
     sql
+}
+
+/// The group key of a grouping, as SQL over claims `c`: an id, or a month.
+pub(crate) fn group_key(backend: sea_orm::DbBackend, group_by: &str) -> String {
+    match group_by {
+        "part" => "CAST(c.causal_part_id AS TEXT)".into(),
+        "dealer" | "country" => "CAST(c.dealer_id AS TEXT)".into(),
+        "month" => month_of(backend, "c.submitted_at"),
+        _ => "CAST(c.model_id AS TEXT)".into(),
+    }
+}
+
+/// Names for the ids a grouping returns: model names, part numbers,
+/// dealer codes or countries (a month is its own name).
+pub(crate) struct Labels(HashMap<String, String>);
+
+impl Labels {
+    pub async fn of(db: &Reader<'_>, group_by: &str) -> Result<Self, AppError> {
+        use sea_orm::{EntityTrait, QuerySelect};
+        let pairs: Vec<(i64, String)> = match group_by {
+            "month" => Vec::new(),
+            "part" => return Ok(Self(HashMap::new())),
+            "dealer" => {
+                dealer::Entity::find()
+                    .select_only()
+                    .columns([dealer::Column::Id, dealer::Column::Code])
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+            "country" => {
+                dealer::Entity::find()
+                    .select_only()
+                    .columns([dealer::Column::Id, dealer::Column::Country])
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+            _ => {
+                vehicle_model::Entity::find()
+                    .select_only()
+                    .columns([vehicle_model::Column::Id, vehicle_model::Column::Name])
+                    .into_tuple()
+                    .all(db)
+                    .await?
+            }
+        };
+        Ok(Self(pairs.into_iter().map(|(id, name)| (id.to_string(), name)).collect()))
+    }
+
+    /// Part numbers for the part ids found (the catalogue may be large).
+    pub async fn parts(db: &Reader<'_>, ids: impl Iterator<Item = i64>) -> Result<Self, AppError> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+        let pairs: Vec<(i64, String)> = part::Entity::find()
+            .select_only()
+            .columns([part::Column::Id, part::Column::PartNumber])
+            .filter(part::Column::Id.is_in(ids.collect::<Vec<_>>()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        Ok(Self(pairs.into_iter().map(|(id, name)| (id.to_string(), name)).collect()))
+    }
+
+    pub fn name(&self, key: &str) -> String {
+        self.0.get(key).cloned().unwrap_or_else(|| if key.is_empty() { "—".into() } else { key.to_string() })
+    }
 }
 
 pub(super) async fn claims_cost(
@@ -93,13 +159,7 @@ pub(super) async fn claims_cost(
     group_by: &str,
 ) -> Result<ReportDto, AppError> {
     let backend = sea_orm::ConnectionTrait::get_database_backend(db);
-    let key = match group_by {
-        "part" => "p.part_number".to_string(),
-        "dealer" => "d.code".to_string(),
-        "country" => "d.country".to_string(),
-        "month" => month_of(backend, "c.submitted_at"),
-        _ => "m.name".to_string(),
-    };
+    let key = group_key(backend, group_by);
     let currency = scope.currency_literal();
     let (decided, approved) = (status_list(&DECIDED), status_list(&APPROVED));
     let converted = format!("c.reporting_currency = {currency}");
@@ -115,8 +175,15 @@ pub(super) async fn claims_cost(
     let chains = Chains::load(db, scope.oem_id).await?;
     let mut sql = submitted_in(scope, period, query, &chains, &select);
     sql.push(&format!("GROUP BY {key}"), []);
+    let rows = sql.all(db).await?;
+    let keys = rows.iter().filter_map(|r| get::<Option<String>>(r, "grp").ok().flatten());
+    let labels = if group_by == "part" {
+        Labels::parts(db, keys.filter_map(|k| k.parse().ok())).await?
+    } else {
+        Labels::of(db, group_by).await?
+    };
     let mut groups: BTreeMap<String, Sums> = BTreeMap::new();
-    for row in sql.all(db).await? {
+    for row in rows {
         let sums = Sums {
             claims: get(&row, "claims")?,
             requested: get(&row, "requested")?,
@@ -126,7 +193,8 @@ pub(super) async fn claims_cost(
             approved_claims: get(&row, "approved_claims")?,
             unconverted: get(&row, "unconverted")?,
         };
-        groups.entry(get::<String>(&row, "grp")?).or_default().add(&sums);
+        let key = get::<Option<String>>(&row, "grp")?.unwrap_or_default();
+        groups.entry(labels.name(&key)).or_default().add(&sums);
     }
     if group_by == "month" {
         // Every month of the period, so a chart shows the quiet ones too.

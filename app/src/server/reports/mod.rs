@@ -149,12 +149,12 @@ fn grouping(name: ReportName, raw: Option<&str>) -> Result<Option<&'static str>,
     }
 }
 
-/// Narrows claims aliased `c` (with their vehicle `v`) to the scope, the
+/// Narrows claims aliased `c` to the scope, the
 /// model and the part's supersession chain asked for.
 pub(crate) fn narrow(sql: &mut sql::Sql, scope: &Scope, query: &ReportQuery, chains: &chain::Chains) {
     scope.claims(sql);
     if let Some(model) = query.model_id {
-        sql.push("AND v.model_id = ?", [model.into()]);
+        sql.push("AND c.model_id = ?", [model.into()]);
     }
     if let Some(part) = query.part_id {
         sql.ids_in("c.causal_part_id", &chains.members(part));
