@@ -292,7 +292,7 @@ mod tests {
         assert_eq!(format_amount(5000, "JPY"), "5,000 JPY");
         assert_eq!(format_amount(-5, "EUR"), "-0.05 EUR");
         assert_eq!(format_amount(i64::MIN, "EUR"), "-92,233,720,368,547,758.08 EUR");
-        assert_eq!(format_amount(i64::MAX, "JPY"), "9223372036854775807 JPY");
+        assert_eq!(format_amount(i64::MAX, "JPY"), "9,223,372,036,854,775,807 JPY");
     }
 
     #[test]
