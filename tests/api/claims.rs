@@ -256,9 +256,10 @@ async fn an_export_of_more_claims_than_one_statement_may_bind_is_whole() {
     let c = case(&app, "2024-03-01", "NOK").await;
     let id = new_claim(&app, &c).await["id"].as_i64().expect("id");
     let original = claim::Entity::find_by_id(id).one(&app.db).await.expect("read").expect("the claim");
-    // More claims than SQLite binds in one statement (32,766), written directly.
+    // More claims than SQLite binds in one statement (32,766), written directly
+    // (500 rows of some 40 columns per insert).
     const COPIES: usize = 33_000;
-    for batch in (0..COPIES).collect::<Vec<_>>().chunks(1_000) {
+    for batch in (0..COPIES).collect::<Vec<_>>().chunks(500) {
         let rows = batch.iter().map(|n| {
             let mut row = original.clone().into_active_model();
             row.id = NotSet;
