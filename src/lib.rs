@@ -3,6 +3,7 @@
 //! lives in `app::server`.
 
 pub mod config;
+pub mod net;
 pub mod rest;
 pub mod router;
 pub mod security;

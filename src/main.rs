@@ -60,6 +60,9 @@ enum Command {
     /// Write a large data set for `scripts/bench` (after seed-demo).
     #[command(hide = true)]
     SeedBench {
+        /// Dealers in all, the demo's among them (the DRF peer's shape has 200).
+        #[arg(long, default_value_t = 0)]
+        dealers: u64,
         #[arg(long, default_value_t = 20_000)]
         users: u64,
         /// Stock movements over the catalogue (with levels and ledger entries).
@@ -165,7 +168,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::SeedBench { users, movements, claims, drafts, fleet, fleet_claims } => {
+        Command::SeedBench { dealers, users, movements, claims, drafts, fleet, fleet_claims } => {
+            if let Err(err) = app::server::seed_bench::seed_dealers(&db, dealers).await {
+                return Ok(report(&err));
+            }
             if let Err(err) = seed::seed_bench(&db, users).await {
                 return Ok(report(&err));
             }
@@ -192,16 +198,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 async fn serve(db: sea_orm::DatabaseConnection, config: &Config) -> anyhow::Result<()> {
     let conf = leptos::config::get_configuration(None)?;
-    let options = conf.leptos_options;
+    let mut options = conf.leptos_options;
+    // cargo-leptos writes the assets' hashes beside the binary it built with
+    // hashed asset names; the pages then name the hashed files.
+    options.hash_files = options.hash_files || assets_hashed(&options.hash_file);
     let addr = options.site_addr;
     std::fs::create_dir_all(&config.data_dir)?;
     tokio::spawn(prune_login_failures(db.clone()));
     tokio::spawn(raise_alerts(db.clone()));
     let router = aftermarket_ledger::build_router(db, options, config.settings());
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = aftermarket_ledger::net::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
     Ok(())
+}
+
+/// Whether the hash file cargo-leptos writes beside the binary is there.
+fn assets_hashed(hash_file: &str) -> bool {
+    std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(hash_file).is_file())).unwrap_or(false)
 }
 
 /// Every five minutes, deletes the counted sign-in attempts that no longer

@@ -60,3 +60,37 @@ ensure_build_tools() {
   ensure_rust_tools
   ensure_web_tools
 }
+
+# A fingerprint of the files under the given paths (names and contents).
+fingerprint() {
+  find "$@" -type f -not -path '*/node_modules/*' -print0 2>/dev/null | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1
+}
+
+# The release build: the front end (wasm, its glue and the CSS, hashed and
+# precompressed) and the server binary. Skipped when none of their inputs
+# changed since the last build into this target directory; only the server
+# is rebuilt when only the server's own code changed.
+build_release() {
+  local stamp="$CARGO_TARGET_DIR/release/.build-inputs"
+  local shared front server
+  shared="$(cargo-leptos --version 2>/dev/null) $(rustc --version) $(wasm-opt --version 2>/dev/null)"
+  front=$(fingerprint Cargo.toml Cargo.lock app style public)
+  server=$(fingerprint src migrations)
+  local want="$shared front:$front server:$server"
+  local have=""
+  [ -f "$stamp" ] && have=$(cat "$stamp")
+  local site=target/site/pkg
+  if [ "$have" = "$want" ] && [ -x "$CARGO_TARGET_DIR/release/aftermarket-ledger" ] && [ -d "$site" ]; then
+    log "release build is up to date"
+    return 0
+  fi
+  if [ "${have%% server:*}" = "${want%% server:*}" ] && [ -x "$CARGO_TARGET_DIR/release/aftermarket-ledger" ] && [ -d "$site" ]; then
+    log "cargo leptos build --release --bin-only (the front end is unchanged)"
+    cargo leptos build --release --bin-only
+  else
+    log "cargo leptos build --release --precompress"
+    cargo leptos build --release --precompress
+  fi
+  mkdir -p "$(dirname "$stamp")"
+  echo "$want" > "$stamp"
+}

@@ -47,8 +47,8 @@ pub async fn spawn_on(database_url: &str) -> TestApp {
     let settings =
         app::server::state::Settings { cookie_secure: false, public_origins: vec![], data_dir: std::env::temp_dir() };
     let router = aftermarket_ledger::build_router(db.clone(), options, settings);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
-    let addr: SocketAddr = listener.local_addr().expect("has an address");
+    let listener = aftermarket_ledger::net::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("binds");
+    let addr: SocketAddr = axum::serve::Listener::local_addr(&listener).expect("has an address");
     tokio::spawn(async move { axum::serve(listener, router).await.expect("serves") });
     TestApp {
         base: format!("http://{addr}"),

@@ -182,3 +182,64 @@ async fn a_good_csv_creates_and_updates_by_part_number_and_exports_back() {
     let verify = json(app.get(&admin, "/ledger/verify").await).await;
     assert_eq!(verify["ok"], true);
 }
+
+/// Every page of `/parts?q=…` followed by its cursor: the part numbers found, in order.
+async fn search_all(app: &TestApp, token: &str, q: &str) -> Vec<String> {
+    let mut numbers = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut path = format!("/parts?q={q}&limit=50");
+        if let Some(cursor) = &cursor {
+            path.push_str(&format!("&cursor={cursor}"));
+        }
+        let page = json(app.get(token, &path).await).await;
+        for item in page["items"].as_array().expect("items") {
+            numbers.push(item["part_number"].as_str().expect("a number").to_string());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => return numbers,
+        }
+    }
+}
+
+#[tokio::test]
+async fn searching_a_large_catalogue_finds_common_and_rare_words_in_part_number_order() {
+    let app = spawn_app().await;
+    let admin = app.admin_token().await;
+    // 3,000 parts: "pack" starts a word of 2,505 descriptions (read by
+    // walking the catalogue), "packing" of 5 of them (looked up), "module" of
+    // every other one (1,500, looked up); "bench" of all. Part numbers run
+    // against the order the rows are written in.
+    let mut csv = format!("{HEADER}\n");
+    for i in 0..3_000 {
+        let noun = if i % 600 == 0 {
+            "packing"
+        } else if i % 6 != 0 {
+            "pack"
+        } else {
+            "cover"
+        };
+        let extra = if i % 2 == 0 { "module" } else { "bracket" };
+        csv.push_str(&format!("ZS-{:05},Bench {noun} {extra} {i},hv_battery,100,EUR,false,true\n", 9_999 - i));
+    }
+    let response = post_csv(&app, &admin, &format!("/parts/import?oem_id={}", app.oem), &csv).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let expect = |keep: &dyn Fn(usize) -> bool| {
+        let mut numbers: Vec<String> =
+            (0..3_000).filter(|i| keep(*i)).map(|i| format!("ZS-{:05}", 9_999 - i)).collect();
+        numbers.sort();
+        numbers
+    };
+    let pack = |i: usize| i % 600 == 0 || i % 6 != 0;
+
+    assert_eq!(search_all(&app, &admin, "pack").await, expect(&pack), "pack and packing, sorted, every page once");
+    assert_eq!(search_all(&app, &admin, "bench%20PA").await, expect(&pack), "two common words");
+    assert_eq!(search_all(&app, &admin, "packi").await, expect(&|i| i % 600 == 0));
+    assert_eq!(search_all(&app, &admin, "pack%20mod").await, expect(&|i| pack(i) && i % 2 == 0));
+    assert_eq!(search_all(&app, &admin, "nothing").await, Vec::<String>::new());
+    // A part-number prefix matches on its own, and together with words.
+    assert_eq!(search_all(&app, &admin, "zs-075").await, expect(&|i| (9_999 - i) / 100 == 75));
+    let zs = search_all(&app, &admin, "zs").await;
+    assert_eq!(zs.len(), 3_000, "every part number starts with ZS");
+}

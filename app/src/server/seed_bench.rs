@@ -335,3 +335,32 @@ pub async fn seed_claims(db: &DatabaseConnection, claims: u64, drafts: u64) -> R
     }
     Ok(())
 }
+
+/// Adds bench dealers (`BD0001`…, spread over the demo dealers' countries)
+/// until there are `total`, each recorded as an admin would.
+///
+/// # Errors
+/// When the demo network is missing, or the database fails.
+pub async fn seed_dealers(db: &DatabaseConnection, total: u64) -> Result<(), AppError> {
+    use crate::model::network::{DealerInput, Money};
+
+    let existing = dealer::Entity::find().order_by_asc(dealer::Column::Id).all(db).await?;
+    if existing.is_empty() {
+        return Err(AppError::conflict("Run seed-demo first: bench dealers copy the demo dealers' countries."));
+    }
+    for n in existing.len() as u64..total {
+        let like = &existing[(n as usize) % existing.len()];
+        let input = DealerInput {
+            code: Some(format!("BD{n:04}")),
+            name: Some(format!("Bench dealer {n}")),
+            country: Some(like.country.clone()),
+            city: Some(like.city.clone()),
+            time_zone: Some(like.time_zone.clone()),
+            currency: Some(like.currency.clone()),
+            labor_rate: Some(Money { amount_minor: like.labor_rate_minor, currency: like.currency.clone() }),
+            active: Some(true),
+        };
+        super::dealers::create_unchecked(db, None, input).await?;
+    }
+    Ok(())
+}

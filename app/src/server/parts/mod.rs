@@ -38,7 +38,7 @@ pub async fn list(db: &DatabaseConnection, _actor: &Actor, filter: &PartFilter) 
     let limit = pagination::limit(filter.limit)?;
     let mut query = part::Entity::find();
     if let Some(q) = crate::model::validate::search(filter.q.as_deref()).map_err(|m| AppError::field("q", m))? {
-        query = query.filter(matches(q));
+        query = query.filter(search(db, q).await?);
     }
     if let Some(oem_id) = filter.oem_id {
         query = query.filter(part::Column::OemId.eq(oem_id));
@@ -69,26 +69,74 @@ pub async fn list(db: &DatabaseConnection, _actor: &Actor, filter: &PartFilter) 
 
 /// A part-number prefix, or every word of `q` starting a description word.
 pub(crate) fn matches(q: &str) -> Condition {
-    let number = q.to_uppercase();
-    let mut any = Condition::any().add(
-        Condition::all()
-            .add(part::Column::PartNumber.gte(number.as_str()))
-            .add(part::Column::PartNumber.lt(format!("{number}~"))),
-    );
     let words = parts::words(q);
+    let mut any = Condition::any().add(number_prefix(q));
     if !words.is_empty() {
-        let mut all = Condition::all();
-        for word in words {
-            let mut sub = Query::select();
-            sub.column(part_word::Column::PartId)
-                .from(part_word::Entity)
-                .and_where(Expr::col(part_word::Column::Word).gte(word.as_str()))
-                .and_where(Expr::col(part_word::Column::Word).lt(format!("{word}{}", char::MAX)));
-            all = all.add(part::Column::Id.in_subquery(sub));
-        }
-        any = any.add(all);
+        any = any.add(words.iter().fold(Condition::all(), |all, word| all.add(described_by(word))));
     }
     any
+}
+
+/// Above this many description words starting with each word searched for,
+/// the catalogue is read in part-number order until a page is full, instead
+/// of collecting and sorting every match. With m of N parts matching, a page
+/// of 50 is found after about 50·N/m parts, while sorting costs m: on a
+/// catalogue of about 100,000 parts the two cost the same near m = 2,000.
+const COMMON_WORD: u64 = 2_000;
+
+/// The catalogue's search for `q`: what [`matches`] finds, in a form the
+/// database answers from an index in part-number order, stopping at the page.
+/// A word that starts no description word leaves only part numbers to match;
+/// a rare word is looked up and its few parts sorted; common words are
+/// checked part by part while the part-number index is walked.
+async fn search(db: &DatabaseConnection, q: &str) -> Result<Condition, AppError> {
+    let words = parts::words(q);
+    let mut fewest = u64::MAX;
+    for word in &words {
+        let postings = part_word::Entity::find().filter(word_range(word)).limit(COMMON_WORD).count(db).await?;
+        fewest = fewest.min(postings);
+    }
+    let by_number = number_prefix(q);
+    if words.is_empty() || fewest == 0 {
+        return Ok(by_number);
+    }
+    let described = words.iter().fold(Condition::all(), |all, word| {
+        all.add(if fewest < COMMON_WORD { described_by(word) } else { describes_this_part(word) })
+    });
+    Ok(Condition::any().add(by_number).add(described))
+}
+
+/// Part numbers starting with `q`.
+fn number_prefix(q: &str) -> Condition {
+    let number = q.to_uppercase();
+    Condition::all()
+        .add(part::Column::PartNumber.gte(number.as_str()))
+        .add(part::Column::PartNumber.lt(format!("{number}~")))
+}
+
+/// Description words starting with `word`: a range of the word index.
+fn word_range(word: &str) -> Condition {
+    Condition::all()
+        .add(Expr::col((part_word::Entity, part_word::Column::Word)).gte(word))
+        .add(Expr::col((part_word::Entity, part_word::Column::Word)).lt(format!("{word}{}", char::MAX)))
+}
+
+/// Parts with a description word starting with `word`, looked up in the word index.
+fn described_by(word: &str) -> Condition {
+    let mut sub = Query::select();
+    sub.column(part_word::Column::PartId).from(part_word::Entity).cond_where(word_range(word));
+    Condition::all().add(part::Column::Id.in_subquery(sub))
+}
+
+/// The part at hand has a description word starting with `word`: checked
+/// per part (its few words), for a walk in part-number order.
+fn describes_this_part(word: &str) -> Condition {
+    let mut sub = Query::select();
+    sub.expr(Expr::val(1))
+        .from(part_word::Entity)
+        .and_where(Expr::col((part_word::Entity, part_word::Column::PartId)).equals((part::Entity, part::Column::Id)))
+        .cond_where(word_range(word));
+    Condition::all().add(Expr::exists(sub))
 }
 
 /// # Errors
