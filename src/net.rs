@@ -12,7 +12,7 @@ use axum::serve::{Listener, ListenerExt};
 ///
 /// # Errors
 /// When the address cannot be bound.
-pub async fn bind(addr: SocketAddr) -> std::io::Result<impl Listener<Addr = SocketAddr>> {
+pub async fn bind(addr: SocketAddr) -> std::io::Result<impl Listener<Io = tokio::net::TcpStream, Addr = SocketAddr>> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     Ok(listener.tap_io(|tcp| {
         if let Err(err) = tcp.set_nodelay(true) {

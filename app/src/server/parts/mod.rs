@@ -94,7 +94,7 @@ async fn search(db: &DatabaseConnection, q: &str) -> Result<Condition, AppError>
     let mut fewest = u64::MAX;
     for word in &words {
         let postings = part_word::Entity::find().filter(word_range(word)).limit(COMMON_WORD).count(db).await?;
-        fewest = fewest.min(postings);
+        fewest = Ord::min(fewest, postings);
     }
     let by_number = number_prefix(q);
     if words.is_empty() || fewest == 0 {
