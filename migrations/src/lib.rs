@@ -12,8 +12,10 @@ mod m20261125_000006_claims;
 mod m20261125_000007_claim_indexes;
 mod m20261125_000008_claim_check_once;
 mod m20261203_000009_reporting;
+mod m20261203_000010_cycle_days;
 
 pub use m20261124_000001_foundation::GENESIS_HASH;
+pub use m20261203_000010_cycle_days::fill_cycle_days;
 
 pub struct Migrator;
 
@@ -30,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_claim_indexes::Migration),
             Box::new(m20261125_000008_claim_check_once::Migration),
             Box::new(m20261203_000009_reporting::Migration),
+            Box::new(m20261203_000010_cycle_days::Migration),
         ]
     }
 }

@@ -295,6 +295,13 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     Some(low + (rank - below as f64) * (high - low))
 }
 
+/// The time from `from` to `to` in tenths of a day, rounded half away from
+/// zero: how a claim keeps its days to decision and to payment (the cycle
+/// times are shown to one decimal).
+pub fn tenths_of_a_day(from: chrono::DateTime<chrono::Utc>, to: chrono::DateTime<chrono::Utc>) -> i64 {
+    ((to - from).num_milliseconds() as f64 / 8_640_000.0).round() as i64
+}
+
 /// [`percentile`] of values given as ascending `(value, count)` pairs (a
 /// histogram, as the database counts them), without expanding them.
 pub fn percentile_counted(sorted: &[(f64, u64)], p: f64) -> Option<f64> {

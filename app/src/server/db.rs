@@ -50,7 +50,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 // seventeen connections made the server's memory grow to
                 // several hundred MiB without making it faster.
                 opts.journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Full)
+                    .synchronous(synchronous())
                     .pragma("cache_size", PAGE_CACHE)
                     .pragma("temp_store", "memory")
             }
@@ -62,6 +62,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.max_connections(pool_size.unwrap_or(16)).test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     Database::connect(options).await
+}
+
+/// `synchronous=FULL` unless `DATABASE_SYNCHRONOUS=normal` trades the last
+/// commits before a power loss (never a process crash's) for fewer syncs.
+fn synchronous() -> SqliteSynchronous {
+    match std::env::var("DATABASE_SYNCHRONOUS").map(|v| v.to_ascii_lowercase()) {
+        Ok(v) if v == "normal" => SqliteSynchronous::Normal,
+        _ => SqliteSynchronous::Full,
+    }
 }
 
 /// Turns on SQLite's query planner stability guarantee for every connection

@@ -356,6 +356,8 @@ async fn write_batch(
         "rate_source",
     ]);
     super::bulk::insert(&*tx, "claims", &columns, rows).await?;
+    // Their days to decision and to payment, as the services keep them.
+    migrations::fill_cycle_days(&*tx).await?;
     let ids: Vec<i64> = claim::Entity::find()
         .select_only()
         .column(claim::Column::Id)

@@ -171,3 +171,16 @@ fn a_counted_percentile_equals_the_percentile_of_the_values_it_counts() {
     assert_eq!(percentile_counted(&[], 0.5), None);
     assert_eq!(percentile_counted(&[(3.0, 0)], 0.5), None);
 }
+
+#[test]
+fn days_are_kept_in_tenths_rounded_half_away_from_zero() {
+    use chrono::{Duration, TimeZone, Utc};
+    let at = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).single().expect("a time");
+    assert_eq!(tenths_of_a_day(at, at), 0);
+    assert_eq!(tenths_of_a_day(at, at + Duration::hours(36)), 15);
+    // 0.25 of a day is 2.5 tenths: away from zero.
+    assert_eq!(tenths_of_a_day(at, at + Duration::hours(6)), 3);
+    assert_eq!(tenths_of_a_day(at, at + Duration::hours(6) - Duration::seconds(1)), 2);
+    assert_eq!(tenths_of_a_day(at + Duration::hours(6), at), -3);
+    assert_eq!(tenths_of_a_day(at, at + Duration::days(400)), 4_000);
+}

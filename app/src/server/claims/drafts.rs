@@ -84,6 +84,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewClaim) -> 
         submitted_at: Set(None),
         decided_at: Set(None),
         paid_at: Set(None),
+        decision_tenths: Set(None),
+        payment_tenths: Set(None),
         mis: Set(Some(crate::model::field::mis(vehicle.in_service_date, repair.opened_on))),
         model_id: Set(Some(vehicle.model_id)),
         created_by: Set(actor.user_id),

@@ -14,6 +14,7 @@ use crate::model::claim::{
     self as rules, ClaimAction, ClaimDto, ClaimStatus, MarkPaidInput, Outcome, RequestInfoInput, ReviewInput,
     VersionInput,
 };
+use crate::model::field::tenths_of_a_day;
 use crate::model::{AppError, FieldErrors, Role, money};
 use crate::server::auth::Actor;
 use crate::server::entities::{claim, claim_line};
@@ -112,6 +113,7 @@ pub async fn review(db: &DatabaseConnection, actor: &Actor, id: i64, input: Revi
     // At the rate frozen on submission (DESIGN §9).
     active.reporting_approved_minor = Set(crate::server::rates::freeze::approved(&claim, approved_total));
     active.decided_at = Set(Some(now));
+    active.decision_tenths = Set(claim.submitted_at.map(|at| tenths_of_a_day(at, now)));
     active.info_answered = Set(false);
     bump(&mut active, &claim, actor);
     active.update(&*tx).await?;
@@ -187,7 +189,9 @@ pub async fn mark_paid(
     let to = step(&claim, ClaimAction::MarkPaid)?;
     let mut active: claim::ActiveModel = claim.clone().into();
     active.status = Set(to.as_str().to_string());
-    active.paid_at = Set(Some(Utc::now()));
+    let now = Utc::now();
+    active.paid_at = Set(Some(now));
+    active.payment_tenths = Set(claim.submitted_at.map(|at| tenths_of_a_day(at, now)));
     active.payment_reference = Set(Some(reference.clone()));
     bump(&mut active, &claim, actor);
     active.update(&*tx).await?;

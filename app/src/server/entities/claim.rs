@@ -29,6 +29,10 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
     pub decided_at: Option<DateTimeUtc>,
     pub paid_at: Option<DateTimeUtc>,
+    /// Tenths of a day from the first submission to the last decision.
+    pub decision_tenths: Option<i64>,
+    /// Tenths of a day from the first submission to the payment.
+    pub payment_tenths: Option<i64>,
     /// Months in service at the repair (DESIGN §10), fixed when created.
     pub mis: Option<i32>,
     /// The vehicle's model, kept on the claim for reports (never changes).

@@ -16,6 +16,7 @@ use super::entities::{oem, part, part_word, stock_movement};
 use super::error::on_unique;
 use super::ledger::{Change, LedgerTx};
 use super::pagination;
+use super::reader::Reader;
 use crate::model::network::{self, Money};
 use crate::model::parts::{self, PartDto, PartFilter, PartInput};
 use crate::model::policy::ComponentCategory;
@@ -36,6 +37,7 @@ const TAKEN: &str = "This OEM already has a part with this number.";
 /// `Validation` for a bad limit, cursor or category.
 pub async fn list(db: &DatabaseConnection, _actor: &Actor, filter: &PartFilter) -> Result<Page<PartDto>, AppError> {
     let limit = pagination::limit(filter.limit)?;
+    let db = &Reader::of(db).await?;
     let mut query = part::Entity::find();
     if let Some(q) = crate::model::validate::search(filter.q.as_deref()).map_err(|m| AppError::field("q", m))? {
         query = query.filter(search(db, q).await?);
@@ -89,7 +91,7 @@ const COMMON_WORD: u64 = 2_000;
 /// A word that starts no description word leaves only part numbers to match;
 /// a rare word is looked up and its few parts sorted; common words are
 /// checked part by part while the part-number index is walked.
-async fn search(db: &DatabaseConnection, q: &str) -> Result<Condition, AppError> {
+async fn search(db: &impl ConnectionTrait, q: &str) -> Result<Condition, AppError> {
     let words = parts::words(q);
     let mut fewest = u64::MAX;
     for word in &words {

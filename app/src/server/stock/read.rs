@@ -15,6 +15,7 @@ use crate::model::{AppError, Role};
 use crate::server::auth::Actor;
 use crate::server::entities::{part, stock_level, stock_movement};
 use crate::server::pagination;
+use crate::server::reader::Reader;
 
 /// Stock levels in the actor's scope, filtered, by id.
 ///
@@ -27,6 +28,7 @@ pub async fn list_levels(
     filter: &StockFilter,
 ) -> Result<Page<StockLevelDto>, AppError> {
     let limit = pagination::limit(filter.limit)?;
+    let db = &Reader::of(db).await?;
     let mut query = stock_level::Entity::find().filter(level_scope(actor, filter.dealer_id)?);
     if let Some(dealer_id) = filter.dealer_id {
         query = query.filter(stock_level::Column::DealerId.eq(dealer_id));
@@ -73,6 +75,7 @@ pub async fn list_movements(
     filter: &MovementFilter,
 ) -> Result<Page<MovementDto>, AppError> {
     let limit = pagination::limit(filter.limit)?;
+    let db = &Reader::of(db).await?;
     let mut query = stock_movement::Entity::find();
     match actor.role {
         Role::Admin => {}
