@@ -25,10 +25,19 @@ const LEADING: [Claims; 9] = [
     Claims::DealerId,
 ];
 
-async fn report_index(manager: &SchemaManager<'_>, last: [Claims; 2]) -> Result<(), DbErr> {
-    manager.drop_index(Index::drop().name("idx_claims_oem_report").table(Claims::Table).to_owned()).await?;
+/// Migration 9's reporting index, and this one's. A new name, not the old
+/// one dropped and made again: on SQLite another of the pool's connections
+/// may still hold the schema in which the old name exists.
+const BEFORE: &str = "idx_claims_oem_report";
+const AFTER: &str = "idx_claims_oem_reporting";
+
+async fn drop_report_index(manager: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
+    manager.drop_index(Index::drop().name(name).table(Claims::Table).to_owned()).await
+}
+
+async fn create_report_index(manager: &SchemaManager<'_>, name: &str, last: [Claims; 2]) -> Result<(), DbErr> {
     let mut covering = Index::create();
-    covering.name("idx_claims_oem_report").table(Claims::Table);
+    covering.name(name).table(Claims::Table);
     for column in LEADING.into_iter().chain(last) {
         covering.col(column);
     }
@@ -38,17 +47,21 @@ async fn report_index(manager: &SchemaManager<'_>, last: [Claims; 2]) -> Result<
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Schema first, data last: the fill's statement is the last thing
+        // this migration's connection does.
+        drop_report_index(manager, BEFORE).await?;
         for column in [Claims::DecisionTenths, Claims::PaymentTenths] {
             manager
                 .alter_table(Table::alter().table(Claims::Table).add_column(big_integer_null(column)).to_owned())
                 .await?;
         }
-        fill_cycle_days(manager.get_connection()).await?;
-        report_index(manager, [Claims::DecisionTenths, Claims::PaymentTenths]).await
+        create_report_index(manager, AFTER, [Claims::DecisionTenths, Claims::PaymentTenths]).await?;
+        fill_cycle_days(manager.get_connection()).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        report_index(manager, [Claims::DecidedAt, Claims::PaidAt]).await?;
+        drop_report_index(manager, AFTER).await?;
+        create_report_index(manager, BEFORE, [Claims::DecidedAt, Claims::PaidAt]).await?;
         for column in [Claims::DecisionTenths, Claims::PaymentTenths] {
             manager.alter_table(Table::alter().table(Claims::Table).drop_column(column).to_owned()).await?;
         }

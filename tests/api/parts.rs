@@ -231,7 +231,7 @@ async fn searching_a_large_catalogue_finds_common_and_rare_words_in_part_number_
         numbers.sort();
         numbers
     };
-    let pack = |i: usize| i % 600 == 0 || i % 6 != 0;
+    let pack = |i: usize| i.is_multiple_of(600) || !i.is_multiple_of(6);
 
     assert_eq!(search_all(&app, &admin, "pack").await, expect(&pack), "pack and packing, sorted, every page once");
     assert_eq!(search_all(&app, &admin, "bench%20PA").await, expect(&pack), "two common words");
