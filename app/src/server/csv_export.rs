@@ -149,7 +149,9 @@ pub fn stream<P: Pages>(
             Err(err) => Some((Err(err), None)),
         }
     });
-    Ok(CsvExport { name, stream: Box::pin(stream) })
+    // Fused: a body may be polled again after its end (the compression
+    // layer's encoder does, to flush), and `unfold` panics when it is.
+    Ok(CsvExport { name, stream: Box::pin(futures_util::StreamExt::fuse(stream)) })
 }
 
 #[cfg(test)]
@@ -207,6 +209,10 @@ mod tests {
         let chunks: Vec<Vec<u8>> = export.into_stream().map(|c| c.expect("a chunk")).collect().await;
         assert_eq!(chunks.concat(), b"text,number\n'-1,-1\n'-1,-1\n");
         assert!(exports.start().is_ok(), "the ended stream gave its turn back");
+
+        let mut ended = stream(&exports, "n.csv", &["text"], Numbers(0)).expect("a free turn").into_stream();
+        while ended.next().await.is_some() {}
+        assert!(ended.next().await.is_none(), "an ended stream may be polled again");
 
         let dropped = stream(&exports, "n.csv", &["text", "number"], Numbers(1_000)).expect("a free turn");
         drop(dropped);
