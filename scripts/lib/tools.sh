@@ -85,8 +85,8 @@ build_release() {
     return 0
   fi
   if [ "${have%% server:*}" = "${want%% server:*}" ] && [ -x "$CARGO_TARGET_DIR/release/aftermarket-ledger" ] && [ -d "$site" ]; then
-    log "cargo leptos build --release --bin-only (the front end is unchanged)"
-    cargo leptos build --release --bin-only
+    log "cargo leptos build --release --server-only (the front end is unchanged)"
+    cargo leptos build --release --server-only
   else
     log "cargo leptos build --release --precompress"
     cargo leptos build --release --precompress

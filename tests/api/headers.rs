@@ -39,6 +39,12 @@ fn scripts_with_code(html: &str) -> Vec<&str> {
 
 /// Reads a page answered with `status` and checks its CSP against its HTML; returns the nonce.
 async fn page_allows_only_its_own_scripts(response: Response, status: StatusCode) -> String {
+    page_checked(response, status, &std::sync::Mutex::default()).await
+}
+
+/// As [`page_allows_only_its_own_scripts`], keeping the body in `received`
+/// as it arrives (what a stalled page had sent).
+async fn page_checked(mut response: Response, status: StatusCode, received: &std::sync::Mutex<Vec<u8>>) -> String {
     let url = response.url().to_string();
     assert_eq!(response.status(), status, "{url}");
     let (csp, nonce) = csp_and_nonce(&response);
@@ -50,7 +56,10 @@ async fn page_allows_only_its_own_scripts(response: Response, status: StatusCode
     }
     assert!(!response.headers().contains_key("strict-transport-security"), "{url}: HSTS without HTTPS");
 
-    let html = response.text().await.expect("an HTML body");
+    while let Some(chunk) = response.chunk().await.expect("the body's next chunk") {
+        received.lock().expect("not poisoned").extend_from_slice(&chunk);
+    }
+    let html = String::from_utf8(received.lock().expect("not poisoned").clone()).expect("UTF-8 HTML");
     let scripts = scripts_with_code(&html);
     assert!(!scripts.is_empty(), "{url}: the page has its hydration script");
     let attribute = format!("nonce=\"{nonce}\"");
@@ -88,13 +97,16 @@ async fn streamed_pages_of_a_signed_in_person_carry_the_nonce_on_every_script() 
         ("/no-such-page", StatusCode::NOT_FOUND),
     ];
     for (path, status) in pages {
+        let received = std::sync::Mutex::default();
         let page = async {
             let response = app.http.get(format!("{}{path}", app.base)).send().await.expect("request");
-            page_allows_only_its_own_scripts(response, status).await;
+            page_checked(response, status, &received).await;
         };
-        tokio::time::timeout(std::time::Duration::from_secs(60), page)
-            .await
-            .unwrap_or_else(|_| panic!("{path} did not finish within a minute"));
+        if tokio::time::timeout(std::time::Duration::from_secs(60), page).await.is_err() {
+            let body = String::from_utf8_lossy(&received.lock().expect("not poisoned")).into_owned();
+            let tail: String = body.chars().rev().take(1500).collect::<Vec<_>>().into_iter().rev().collect();
+            panic!("{path} did not finish within a minute; {} bytes arrived, ending with:\n{tail}", body.len());
+        }
     }
 }
 

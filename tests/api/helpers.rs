@@ -1,4 +1,5 @@
 use std::net::SocketAddr;
+use std::sync::LazyLock;
 
 use app::model::network::{DealerInput, Money, OemInput};
 use app::model::user::NewUser;
@@ -22,6 +23,22 @@ pub struct TestApp {
     pub oem: i64,
     pub http: Client,
 }
+
+/// The one runtime every test's server runs on, for the whole run, as one
+/// runtime serves production. When each server ran on its test's own
+/// runtime, the servers of tests running side by side shared Leptos'
+/// process-wide executor (`tokio::spawn` on whichever runtime the spawning
+/// thread is in), and in one full run of a few a page stopped after its
+/// last chunk and never finished (the sign-in page, the home page, the
+/// users page: any page); the whole run also took three times as long.
+static SERVERS: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("test-servers")
+        .enable_all()
+        .build()
+        .expect("the servers' runtime starts")
+});
 
 /// A fresh database (SQLite file or a new PostgreSQL database), migrated,
 /// with an admin, two dealers and an OEM, served on a random port.
@@ -47,9 +64,13 @@ pub async fn spawn_on(database_url: &str) -> TestApp {
     let settings =
         app::server::state::Settings { cookie_secure: false, public_origins: vec![], data_dir: std::env::temp_dir() };
     let router = aftermarket_ledger::build_router(db.clone(), options, settings);
-    let listener = aftermarket_ledger::net::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("binds");
-    let addr: SocketAddr = axum::serve::Listener::local_addr(&listener).expect("has an address");
-    tokio::spawn(async move { axum::serve(listener, router).await.expect("serves") });
+    let (bound, addr) = tokio::sync::oneshot::channel();
+    SERVERS.spawn(async move {
+        let listener = aftermarket_ledger::net::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("binds");
+        let _ = bound.send(axum::serve::Listener::local_addr(&listener).expect("has an address"));
+        axum::serve(listener, router).await.expect("serves");
+    });
+    let addr: SocketAddr = addr.await.expect("the server is bound");
     TestApp {
         base: format!("http://{addr}"),
         db,

@@ -19,7 +19,7 @@ pub fn RequireRole(#[prop(optional)] roles: &'static [Role], children: ChildrenF
     view! {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
-                let user: Option<UserDto> = session.user.await.ok().flatten();
+                let user: Option<UserDto> = session.signed_in().await;
                 match user {
                     None => view! { <Redirect path="/login" /> }.into_any(),
                     Some(user) if roles.is_empty() || roles.contains(&user.role) => {

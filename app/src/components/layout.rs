@@ -15,7 +15,6 @@ use crate::model::user::UserDto;
 pub fn Layout(children: Children) -> impl IntoView {
     let session = use_session();
     let i18n = use_i18n();
-    let user = move || session.current();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
@@ -26,13 +25,13 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="topbar-right">
                 <LanguageSwitch />
                 <Transition fallback=|| ()>
-                    {move || user().map(|u| view! { <UserBadge user=u /> })}
+                    {move || Suspend::new(async move { session.signed_in().await.map(|u| view! { <UserBadge user=u /> }) })}
                 </Transition>
             </div>
         </header>
         <div class="frame">
             <Transition fallback=|| ()>
-                {move || user().map(|u| view! { <Nav role=u.role /> })}
+                {move || Suspend::new(async move { session.signed_in().await.map(|u| view! { <Nav role=u.role /> }) })}
             </Transition>
             <main id="main" class="content" tabindex="-1">{children()}</main>
         </div>

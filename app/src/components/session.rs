@@ -25,6 +25,13 @@ pub fn use_session() -> SessionContext {
 }
 
 impl SessionContext {
+    /// The signed-in user, once loaded (`None`: signed out). Awaited inside
+    /// a `Suspend`, the one way several boundaries of a page read this one
+    /// resource without racing each other on the server (leptos#4578).
+    pub async fn signed_in(self) -> Option<UserDto> {
+        self.user.await.ok().flatten()
+    }
+
     /// The user once loaded (`None` while loading or signed out).
     pub fn current(&self) -> Option<UserDto> {
         self.user.get().and_then(Result::ok).flatten()

@@ -4,6 +4,7 @@
 //! with a comment; both are ledger entries.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, Mutex, PoisonError};
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -117,6 +118,71 @@ pub async fn evaluate(db: &impl ConnectionTrait, oem_id: i64, today: NaiveDate) 
         .collect())
 }
 
+/// What the rule reads, as of now: the day (cohorts mature with it), the
+/// ledger's last entry (every change of a claim or a vehicle makes one) and
+/// the newest claim and vehicle (seeds and imports load rows in bulk).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DataVersion {
+    today: NaiveDate,
+    seq: Option<i64>,
+    claim: Option<i64>,
+    vehicle: Option<i64>,
+}
+
+impl DataVersion {
+    async fn of(db: &impl ConnectionTrait, today: NaiveDate) -> Result<Self, AppError> {
+        let rows = Sql::new(
+            "SELECT (SELECT MAX(seq) FROM ledger_entries) AS seq, (SELECT MAX(id) FROM claims) AS claim, \
+             (SELECT MAX(id) FROM vehicles) AS vehicle",
+        )
+        .all(db)
+        .await?;
+        let mut version = Self { today, seq: None, claim: None, vehicle: None };
+        if let Some(row) = rows.first() {
+            version = Self { seq: get(row, "seq")?, claim: get(row, "claim")?, vehicle: get(row, "vehicle")?, ..version };
+        }
+        Ok(version)
+    }
+}
+
+/// The database a connection is to (`None` for SQLite in memory), so the
+/// versions of several databases served by one process stay apart.
+fn database_of(db: &DatabaseConnection) -> Option<String> {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let options = db.get_postgres_connection_pool().connect_options();
+            Some(format!("{}:{}/{}", options.get_host(), options.get_port(), options.get_database().unwrap_or("")))
+        }
+        _ => crate::server::db::sqlite_file(db).map(|file| file.display().to_string()),
+    }
+}
+
+/// Runs the rule for the OEMs read (every OEM for `None`) unless nothing it
+/// reads changed since this process last ran it for them today: a list of
+/// alerts then costs one query, and a new alert still shows on the first
+/// read after the claim or vehicle that calls for it.
+///
+/// # Errors
+/// When the database is unavailable.
+async fn refresh_if_changed(db: &DatabaseConnection, oem_id: Option<i64>, today: NaiveDate) -> Result<(), AppError> {
+    static EVALUATED: LazyLock<Mutex<HashMap<(String, Option<i64>), DataVersion>>> = LazyLock::new(Default::default);
+    let Some(database) = database_of(db) else {
+        refresh(db, oem_id.map(|o| vec![o]), today).await?;
+        return Ok(());
+    };
+    let version = DataVersion::of(&Reader::of(db).await?, today).await?;
+    let key = (database, oem_id);
+    if EVALUATED.lock().unwrap_or_else(PoisonError::into_inner).get(&key) == Some(&version) {
+        return Ok(());
+    }
+    // Raising alerts appends to the ledger, a change of its own: the next
+    // read runs the rule once more (and raises nothing) before it is kept.
+    if refresh(db, oem_id.map(|o| vec![o]), today).await? == 0 {
+        EVALUATED.lock().unwrap_or_else(PoisonError::into_inner).insert(key, version);
+    }
+    Ok(())
+}
+
 /// Raises the alerts the data calls for that were not raised yet, for the
 /// OEMs given (every OEM for `None`). Answers how many were raised.
 ///
@@ -214,8 +280,8 @@ fn oem_scope(actor: &Actor, asked: Option<i64>) -> Result<Option<i64>, AppError>
     }
 }
 
-/// Alerts, open first then newest; the rule is run first, so a new one
-/// shows as soon as the data calls for it.
+/// Alerts, open first then newest; the rule is run first when its data
+/// changed, so a new one shows as soon as the data calls for it.
 ///
 /// # Errors
 /// `Forbidden` for dealers; `NotFound` for another OEM; `Validation` on
@@ -227,7 +293,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &AlertFilter) 
         Some(s @ ("open" | "acknowledged")) => Some(s.to_string()),
         Some(_) => return Err(AppError::field("status", "must be open or acknowledged")),
     };
-    refresh(db, oem_id.map(|o| vec![o]), Utc::now().date_naive()).await?;
+    refresh_if_changed(db, oem_id, Utc::now().date_naive()).await?;
     let mut query = alert::Entity::find();
     if let Some(oem) = oem_id {
         query = query.filter(alert::Column::OemId.eq(oem));
