@@ -22,6 +22,15 @@ pub struct TestApp {
     pub dealer_b: i64,
     pub oem: i64,
     pub http: Client,
+    /// The server's task on [`SERVERS`]: stopped with the test, so it lets
+    /// go of its database connections (PostgreSQL has only so many).
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 /// The one runtime every test's server runs on, for the whole run, as one
@@ -65,7 +74,7 @@ pub async fn spawn_on(database_url: &str) -> TestApp {
         app::server::state::Settings { cookie_secure: false, public_origins: vec![], data_dir: std::env::temp_dir() };
     let router = aftermarket_ledger::build_router(db.clone(), options, settings);
     let (bound, addr) = tokio::sync::oneshot::channel();
-    SERVERS.spawn(async move {
+    let server = SERVERS.spawn(async move {
         let listener = aftermarket_ledger::net::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("binds");
         let _ = bound.send(axum::serve::Listener::local_addr(&listener).expect("has an address"));
         axum::serve(listener, router).await.expect("serves");
@@ -79,6 +88,7 @@ pub async fn spawn_on(database_url: &str) -> TestApp {
         dealer_b,
         oem,
         http: Client::builder().cookie_store(true).build().expect("client"),
+        server,
     }
 }
 
