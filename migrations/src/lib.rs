@@ -13,6 +13,7 @@ mod m20261125_000007_claim_indexes;
 mod m20261125_000008_claim_check_once;
 mod m20261203_000009_reporting;
 mod m20261203_000010_cycle_days;
+mod m20261203_000011_stock_levels_by_dealer;
 
 pub use m20261124_000001_foundation::GENESIS_HASH;
 pub use m20261203_000010_cycle_days::fill_cycle_days;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000008_claim_check_once::Migration),
             Box::new(m20261203_000009_reporting::Migration),
             Box::new(m20261203_000010_cycle_days::Migration),
+            Box::new(m20261203_000011_stock_levels_by_dealer::Migration),
         ]
     }
 }

@@ -139,7 +139,8 @@ impl DataVersion {
         .await?;
         let mut version = Self { today, seq: None, claim: None, vehicle: None };
         if let Some(row) = rows.first() {
-            version = Self { seq: get(row, "seq")?, claim: get(row, "claim")?, vehicle: get(row, "vehicle")?, ..version };
+            version =
+                Self { seq: get(row, "seq")?, claim: get(row, "claim")?, vehicle: get(row, "vehicle")?, ..version };
         }
         Ok(version)
     }
