@@ -2,6 +2,8 @@
 //! Everything here compiles to wasm, so the browser validates with the same code.
 
 pub mod authorization;
+pub mod battery;
+pub mod campaign;
 pub mod chart;
 pub mod claim;
 pub mod error;
