@@ -34,12 +34,8 @@ impl Drop for TestApp {
 }
 
 /// The one runtime every test's server runs on, for the whole run, as one
-/// runtime serves production. When each server ran on its test's own
-/// runtime, the servers of tests running side by side shared Leptos'
-/// process-wide executor (`tokio::spawn` on whichever runtime the spawning
-/// thread is in), and in one full run of a few a page stopped after its
-/// last chunk and never finished (the sign-in page, the home page, the
-/// users page: any page); the whole run also took three times as long.
+/// runtime serves production (on each test's own runtime the run took three
+/// times as long, and pages stalled more often: see `headers::page`).
 static SERVERS: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -87,7 +83,12 @@ pub async fn spawn_on(database_url: &str) -> TestApp {
         dealer_a,
         dealer_b,
         oem,
-        http: Client::builder().cookie_store(true).build().expect("client"),
+        // No test waits on a stalled response for longer than this.
+        http: Client::builder()
+            .cookie_store(true)
+            .timeout(std::time::Duration::from_secs(120))
+            .build()
+            .expect("client"),
         server,
     }
 }
